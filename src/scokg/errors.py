@@ -1,0 +1,93 @@
+"""A small typed error hierarchy: every error knows its HTTP status and a message safe to show."""
+
+from __future__ import annotations
+
+DOCS = "https://w3id.org/scokg/docs"
+
+
+class ScokgError(Exception):
+    """Base error. ``message`` is shown to users; ``hint`` says what to do about it."""
+
+    status = 500
+
+    def __init__(self, message: str, hint: str | None = None, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        if status is not None:
+            self.status = status
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message} ({self.hint})"
+
+
+class ConfigError(ScokgError):
+    status = 500
+
+
+class LoadError(ScokgError):
+    """A source file could not be read or parsed; names the file and, when known, the line."""
+
+    status = 500
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None, hint=None):
+        where = path or ""
+        if path and line:
+            where = f"{path}:{line}"
+        super().__init__(f"{where}: {message}" if where else message, hint)
+        self.path = path
+        self.line = line
+
+
+class ValidationFailed(ScokgError):
+    """The data does not conform to the shapes; carries the report."""
+
+    status = 500
+
+    def __init__(self, report):
+        super().__init__(f"the data does not conform to the shapes ({report.count} violations)")
+        self.report = report
+
+
+class BadRequest(ScokgError):
+    status = 400
+
+
+class QuerySyntaxError(BadRequest):
+    status = 400
+
+
+class Forbidden(ScokgError):
+    status = 403
+
+
+class NotFound(ScokgError):
+    status = 404
+
+
+class MethodNotAllowed(ScokgError):
+    status = 405
+
+    def __init__(self, message: str, allow: tuple[str, ...] = ("GET", "POST", "OPTIONS")):
+        super().__init__(message)
+        self.allow = allow
+
+
+class NotAcceptable(ScokgError):
+    status = 406
+
+
+class PayloadTooLarge(ScokgError):
+    status = 413
+
+
+class UnsupportedMediaType(ScokgError):
+    status = 415
+
+
+class UpstreamError(ScokgError):
+    status = 502
+
+
+class QueryTimeout(ScokgError):
+    status = 503

@@ -1,0 +1,57 @@
+"""``scokg serve``: the app under gunicorn (or Flask's own server with --debug)."""
+
+from __future__ import annotations
+
+import errno
+import socket
+
+from .errors import ConfigError
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail with one sentence when the port is taken, before any worker starts."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((host, port))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ConfigError(f"port {port} on {host} is already in use",
+                              hint="stop the other server or pass --port") from None
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+def run_server(settings) -> None:
+    from .app import create_app
+
+    check_port(settings.host, settings.port)
+    if settings.debug:
+        app = create_app(settings)
+        app.run(host=settings.host, port=settings.port, debug=False, threaded=True, use_reloader=False)
+        return
+    from gunicorn.app.base import BaseApplication
+
+    # Load (and validate) once in the master, so a bad release fails before any worker starts;
+    # each worker then forks its own query executors while it is still single-threaded.
+    app = create_app(settings, start_executor=False)
+
+    def post_worker_init(worker):
+        worker.wsgi.extensions["scokg"].runtime.start_executor()
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"[{settings.host}]:{settings.port}" if ":" in settings.host
+                         else f"{settings.host}:{settings.port}")
+            self.cfg.set("workers", settings.workers)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", settings.threads)
+            self.cfg.set("preload_app", True)
+            self.cfg.set("timeout", int(settings.query_timeout) + 30)
+            self.cfg.set("keepalive", 5)
+            self.cfg.set("post_worker_init", post_worker_init)
+            self.cfg.set("accesslog", None)
+
+        def load(self):
+            return app
+
+    Server().run()

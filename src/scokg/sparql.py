@@ -1,0 +1,212 @@
+"""/sparql: the SPARQL 1.1 Protocol (query operation), as a flat dispatch.
+
+GET ?query=, POST form-encoded, POST application/sparql-query; default-graph-uri and
+named-graph-uri honoured; updates refused (403) unless a bearer token unlocks them; SERVICE only
+to allow-listed endpoints; results negotiated by Accept or ?format=.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from urllib.parse import parse_qsl
+
+from flask import Blueprint, Response, current_app, request
+
+from . import conneg, protocol
+from .app import get_runtime
+from .errors import (
+    BadRequest,
+    Forbidden,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    QuerySyntaxError,
+    QueryTimeout,
+    UnsupportedMediaType,
+)
+
+bp = Blueprint("sparql", __name__)
+ALLOW = ("GET", "POST", "OPTIONS")
+FORM = "application/x-www-form-urlencoded"
+QUERY = "application/sparql-query"
+UPDATE = "application/sparql-update"
+
+
+def _settings():
+    return current_app.config["SCOKG_SETTINGS"]
+
+
+def _decode(raw: bytes, what: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(f"the {what} is not valid UTF-8 (byte {exc.start})") from None
+
+
+def _params() -> tuple[dict[str, list[str]], str | None]:
+    """All protocol parameters of the request, and the query text from a direct POST body."""
+    settings = _settings()
+    url_params = _parse_qs(request.query_string, "query string")
+    if request.method == "GET":
+        return url_params, None
+    mimetype = request.mimetype
+    length = request.content_length or 0
+    if length > settings.max_query_bytes:
+        raise PayloadTooLarge(f"the request body is larger than the limit of {settings.max_query_bytes} bytes")
+    body = request.get_data(cache=True)
+    if mimetype == FORM:
+        params = _parse_qs(body, "form body")
+        for name, values in url_params.items():
+            params.setdefault(name, []).extend(values)
+        return params, None
+    if mimetype == QUERY:
+        return url_params, _decode(body, "query body")
+    if mimetype == UPDATE:
+        _refuse_update(url_params, _decode(body, "update body"))
+    raise UnsupportedMediaType(
+        f"unsupported Content-Type {request.content_type or '(none)'!r}",
+        hint=f"POST queries as {QUERY} or {FORM}",
+    )
+
+
+def _parse_qs(raw: bytes, what: str) -> dict[str, list[str]]:
+    text = _decode(raw, what)
+    out: dict[str, list[str]] = {}
+    try:
+        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=False, encoding="utf-8",
+                          errors="strict", max_num_fields=1000)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BadRequest(f"the {what} is malformed: {exc}") from None
+    for k, v in pairs:
+        out.setdefault(k, []).append(v)
+    return out
+
+
+def _refuse_update(params, text: str | None = None):
+    token = _settings().update_token
+    if token:
+        given = request.headers.get("Authorization", "")
+        if given.startswith("Bearer ") and hmac.compare_digest(given[7:].encode(), token.encode()):
+            raise Forbidden("SPARQL Update is not served on /sparql; use /update", hint="this endpoint only reads")
+    raise Forbidden("this endpoint is read-only: SPARQL Update is refused",
+                    hint="only a server started with --update-token accepts updates, with that bearer token")
+
+
+def _check_service(text: str, allow: list[str]) -> None:
+    for iri in protocol.service_iris(text):
+        if iri not in allow:
+            raise BadRequest(f"SERVICE <{iri}> is not allowed",
+                             hint="allowed endpoints: " + (", ".join(allow) or "none"))
+
+
+def _choose(params, accept):
+    fmt = (params.get("format") or [None])[-1]
+    if fmt:
+        select = conneg.media_type_for_format(fmt, conneg.RESULT_FORMATS)
+        graph = conneg.media_type_for_format(fmt, conneg.RDF_FORMATS)
+        if not (select or graph):
+            raise BadRequest(f"unknown format {fmt!r}",
+                             hint="use json, xml, csv, tsv, turtle, ntriples, json-ld or rdfxml")
+        return select, graph
+    select = graph = None
+    try:
+        select = conneg.negotiate(accept, conneg.RESULT_FORMATS, "application/sparql-results+json")
+    except Exception:  # noqa: BLE001 - the other kind may still fit; execute() decides
+        pass
+    try:
+        graph = conneg.negotiate(accept, conneg.RDF_FORMATS, "text/turtle")
+    except Exception:  # noqa: BLE001
+        pass
+    return select, graph
+
+
+def _cors(response: Response) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "ETag, X-Max-Rows, X-Result-Truncated, X-Result-Count"
+    return response
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"])
+def endpoint():
+    if request.method == "OPTIONS":
+        response = Response(status=204)
+        response.headers["Allow"] = ", ".join(ALLOW)
+        response.headers["Access-Control-Allow-Methods"] = ", ".join(ALLOW)
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type, Authorization, If-None-Match"
+        response.headers["Access-Control-Max-Age"] = "86400"
+        return _cors(response)
+    if request.method not in ("GET", "POST"):
+        raise MethodNotAllowed(f"method {request.method} is not allowed on /sparql", ALLOW)
+    params, body_query = _params()
+    if "update" in params:
+        _refuse_update(params)
+    queries = params.get("query", [])
+    if body_query is not None:
+        if queries:
+            raise BadRequest("a query was given both in the body and as a 'query' parameter")
+        queries = [body_query]
+    if not queries:
+        if request.method == "GET":
+            from .service import service_description_response
+
+            return _cors(service_description_response(params))
+        raise BadRequest("no query given", hint="send exactly one 'query' parameter")
+    if len(queries) > 1:
+        raise BadRequest(f"{len(queries)} queries given; send exactly one 'query' parameter")
+    return _cors(run_query(queries[0], params))
+
+
+def run_query(text: str, params) -> Response:
+    settings = _settings()
+    if len(text.encode("utf-8")) > settings.max_query_bytes:
+        raise PayloadTooLarge(f"the query is longer than the limit of {settings.max_query_bytes} bytes")
+    if not text.strip():
+        raise BadRequest("the query is empty")
+    allow = [s.strip() for s in settings.service_allowlist.split(",") if s.strip()]
+    _check_service(text, allow)
+    timeout = settings.query_timeout
+    if protocol.service_iris(text):
+        timeout = min(timeout, settings.service_timeout)
+    accept = request.headers.get("Accept")
+    select_type, graph_type = _choose(params, accept)
+    default_graphs = params.get("default-graph-uri") or None
+    named_graphs = params.get("named-graph-uri") or None
+    runtime = get_runtime()
+    etag = hashlib.sha256("\0".join([
+        runtime.store.version, text, repr(default_graphs), repr(named_graphs),
+        str(select_type), str(graph_type)]).encode()).hexdigest()[:32]
+    if request.if_none_match and etag in request.if_none_match:
+        response = Response(status=304)
+        _caching(response, etag)
+        return response
+    try:
+        answer = runtime.execute(text, select_type, graph_type, default_graphs=default_graphs,
+                                 named_graphs=named_graphs, timeout=timeout)
+    except QuerySyntaxError as exc:
+        if protocol.looks_like_update(text):
+            raise Forbidden("this endpoint is read-only: update operations are refused",
+                            hint="queries may only SELECT, ASK, CONSTRUCT or DESCRIBE") from None
+        raise exc from None
+    except QueryTimeout as exc:
+        if protocol.service_iris(text):
+            exc.status = 504
+            exc.message = f"the federated query did not finish within {timeout:g} s"
+        raise
+    response = Response(answer.body, status=200)
+    response.headers["Content-Type"] = _content_type(answer.media_type)
+    response.headers["X-Max-Rows"] = str(settings.max_rows)
+    response.headers["X-Result-Count"] = str(answer.count)
+    if answer.truncated:
+        response.headers["X-Result-Truncated"] = "true"
+    _caching(response, etag)
+    return response
+
+
+def _content_type(media_type: str) -> str:
+    return f"{media_type}; charset=utf-8"
+
+
+def _caching(response: Response, etag: str) -> None:
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = f"public, max-age={_settings().cache_max_age}"
+    response.headers["Vary"] = "Accept"

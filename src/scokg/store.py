@@ -1,0 +1,224 @@
+"""The graph behind one small interface, so a remote SPARQL store can stand in for the embedded one.
+
+Every backend offers the same methods: ``execute`` (a client's query, serialised, capped),
+``select``/``construct`` (internal queries, rdflib terms), ``describe``, ``count``, ``export``,
+and a ``version`` that changes with every release of the data (used in ETags and caches).
+
+>>> from scokg.config import load_settings
+>>> store = open_store(load_settings(environ={}))
+>>> store.count() > 1000
+True
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.term import BNode, Literal, URIRef
+
+from . import results
+from .errors import NotAcceptable, QuerySyntaxError, ScokgError, UpstreamError
+from .load import load_files, source_files, sources_digest
+from .namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, PREFIXES
+
+log = logging.getLogger(__name__)
+
+DEFAULT_GRAPHS = (str(ONTOLOGY_GRAPH), str(DATA_GRAPH))
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A serialised query answer."""
+
+    kind: str  # "select" | "ask" | "graph"
+    media_type: str
+    body: bytes
+    count: int = 0
+    truncated: bool = False
+
+
+class Store(Protocol):
+    version: str
+
+    def execute(self, text: str, select_type: str | None, graph_type: str | None, *,
+                default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+                max_rows: int = 10000) -> Answer: ...
+
+    def select(self, text: str) -> list[dict]: ...
+
+    def construct(self, text: str) -> rdflib.Graph: ...
+
+    def describe(self, iri: str) -> rdflib.Graph: ...
+
+    def count(self, graph: str | None = None) -> int: ...
+
+    def export(self, stream: BinaryIO, media_type: str, graph: str | None = None) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def to_rdflib(term):
+    """pyoxigraph term → rdflib term."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        return Literal(term.value, datatype=None if dt == results.XSD_STRING else URIRef(dt))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def _graph_list(iris):
+    return [ox.DefaultGraph() if i == "" else ox.NamedNode(i) for i in iris]
+
+
+def describe_query(iri: str) -> str:
+    """The SPARQL that gathers a resource's description (outgoing, labels of neighbours, incoming)."""
+    i = f"<{iri}>"
+    return f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+CONSTRUCT {{ {i} ?p ?o . ?o rdfs:label ?ol . ?s ?ip {i} . ?s rdfs:label ?sl . }}
+WHERE {{
+  {{ {i} ?p ?o . OPTIONAL {{ FILTER(!isLiteral(?o)) ?o rdfs:label ?ol }} }}
+  UNION
+  {{ ?s ?ip {i} . OPTIONAL {{ ?s rdfs:label ?sl }} }}
+}}"""
+
+
+class OxigraphStore:
+    """The embedded store: pyoxigraph, in memory or on disk."""
+
+    def __init__(self, store: ox.Store, version: str = ""):
+        self._store = store
+        self.version = version
+
+    # -- client queries -------------------------------------------------------------------
+    def _run(self, text, default_graphs=None, named_graphs=None):
+        kwargs = {}
+        kwargs["default_graph"] = _graph_list(default_graphs if default_graphs else DEFAULT_GRAPHS)
+        if named_graphs:
+            kwargs["named_graphs"] = _graph_list(named_graphs)
+        try:
+            return self._store.query(text, **kwargs)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"malformed query: {exc.msg}") from None
+        except OSError as exc:
+            # pyoxigraph reports failed SERVICE calls as OSError
+            raise UpstreamError(f"a federated SERVICE call failed: {exc}") from None
+
+    def execute(self, text, select_type, graph_type, *, default_graphs=None, named_graphs=None,
+                max_rows=10000) -> Answer:
+        res = self._run(text, default_graphs, named_graphs)
+        try:
+            if isinstance(res, ox.QuerySolutions):
+                if select_type is None:
+                    raise NotAcceptable("no acceptable media type for SELECT results",
+                                        hint="accept one of " + ", ".join(results.SELECT_TYPES))
+                body, n, cut = results.write_select(res, select_type, max_rows)
+                return Answer("select", select_type, body, n, cut)
+            if isinstance(res, ox.QueryBoolean):
+                if select_type is None:
+                    raise NotAcceptable("no acceptable media type for ASK results",
+                                        hint="accept one of " + ", ".join(results.SELECT_TYPES))
+                return Answer("ask", select_type, results.write_boolean(bool(res), select_type), 1)
+            if graph_type is None:
+                raise NotAcceptable("no acceptable media type for graph results",
+                                    hint="accept one of " + ", ".join(results.GRAPH_TYPES))
+            body, n, cut = results.write_triples(res, graph_type, max_rows, PREFIXES)
+            return Answer("graph", graph_type, body, n, cut)
+        except OSError as exc:
+            raise UpstreamError(f"a federated SERVICE call failed: {exc}") from None
+
+    # -- internal queries ----------------------------------------------------------------
+    def select(self, text: str) -> list[dict]:
+        res = self._run(text)
+        names = [v.value for v in res.variables]
+        return [{n: to_rdflib(row[i]) for i, n in enumerate(names) if row[i] is not None} for row in res]
+
+    def ask(self, text: str) -> bool:
+        return bool(self._run(text))
+
+    def construct(self, text: str) -> rdflib.Graph:
+        g = rdflib.Graph()
+        for t in self._run(text):
+            g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        return g
+
+    def describe(self, iri: str) -> rdflib.Graph:
+        g = self.construct(describe_query(iri))
+        # close blank nodes the resource points at (quotes, periods, …)
+        seen: set = set()
+        todo = [o for o in g.objects(URIRef(iri)) if isinstance(o, BNode)]
+        while todo:
+            b = todo.pop()
+            if b in seen:
+                continue
+            seen.add(b)
+            for t in self._store.quads_for_pattern(ox.BlankNode(str(b)), None, None, None):
+                o = to_rdflib(t.object)
+                g.add((b, to_rdflib(t.predicate), o))
+                if isinstance(o, BNode):
+                    todo.append(o)
+        return g
+
+    def count(self, graph: str | None = None) -> int:
+        if graph is None:
+            q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+            return int(self._run(q).__next__()[0].value)
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def export(self, stream: BinaryIO, media_type: str, graph: str | None = None) -> None:
+        fmt = results.GRAPH_TYPES[media_type]
+        kwargs = {"prefixes": PREFIXES} if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD) else {}
+        if graph is None:
+            triples = (t for t in self._run("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
+        else:
+            triples = (ox.Triple(q.subject, q.predicate, q.object)
+                       for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        ox.serialize(sorted(triples, key=str), stream, fmt, **kwargs)
+
+    def raw(self) -> ox.Store:
+        return self._store
+
+    def close(self) -> None:
+        flush = getattr(self._store, "flush", None)
+        if flush is not None:
+            try:
+                flush()
+            except OSError:  # read-only stores cannot flush
+                pass
+
+
+def build_store(root: str | Path, path: str | Path | None = None) -> OxigraphStore:
+    """Load the project's sources into a fresh pyoxigraph store (in memory, or on disk at ``path``)."""
+    files = source_files(root)
+    version = sources_digest(files)
+    if path:
+        Path(path).mkdir(parents=True, exist_ok=True)
+        raw = ox.Store(str(path))
+        raw.clear()
+    else:
+        raw = ox.Store()
+    load_files(raw, files)
+    return OxigraphStore(raw, version[:16])
+
+
+def open_store(settings) -> Store:
+    """Open the store the settings describe: embedded oxigraph (loaded from sources) or a remote endpoint."""
+    backend = settings.backend
+    if backend.startswith("sparql+"):
+        from .remote import SparqlEndpointStore
+
+        return SparqlEndpointStore(backend.removeprefix("sparql+"), settings)
+    if backend != "oxigraph":
+        raise ScokgError(f"unknown backend {backend!r}", hint="use 'oxigraph' or 'sparql+http://host/sparql'")
+    return build_store(settings.root, settings.store or None)
