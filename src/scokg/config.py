@@ -130,3 +130,12 @@ def settings_help() -> str:
     for o in OPTIONS:
         lines.append(f"  {o.name:<18} SCOKG_{o.name.upper():<20} default: {o.default!r}\n      {o.help}")
     return "\n".join(lines)
+
+
+def settings_markdown() -> str:
+    """The settings table in Markdown, kept in README.md between markers (checked by a test)."""
+    rows = ["| setting | environment | default | meaning |", "|---|---|---|---|"]
+    for o in OPTIONS:
+        default = "(this checkout)" if o.name == "root" else f"`{o.default!r}`" if o.default != "" else "(empty)"
+        rows.append(f"| `{o.name}` | `SCOKG_{o.name.upper()}` | {default} | {o.help} |")
+    return "\n".join(rows)
