@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from .config import Settings, load_settings
+from .fastpath import FastPath
 from .runtime import Runtime, open_runtime
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ def create_app(settings: Settings | dict[str, Any] | None = None, *, start_execu
     app.register_blueprint(pages.bp)
     app.register_blueprint(dumps.bp)
     register_error_handlers(app)
+    app.wsgi_app = FastPath(app.wsgi_app, holder, settings.cache_entries)
 
     @app.after_request
     def _security_headers(response):
