@@ -149,7 +149,8 @@ def test_unknown_flag_is_a_usage_error():
 
 
 def test_query_formats(tiny_copy):
-    q = "SELECT ?l WHERE { <https://w3id.org/scokg/id/almaty> <http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY ?l"
+    q = ("SELECT ?l WHERE { <https://w3id.org/scokg/id/almaty> <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+         " ORDER BY ?l")
     table = run("--root", str(tiny_copy), "query", q)
     assert table.exit_code == 0 and "Almaty" in table.output and "(2 rows)" in table.output
     csv_out = run("--root", str(tiny_copy), "query", q, "--format", "csv")

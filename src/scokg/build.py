@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ValidationFailed
-from .metadata import describe_dataset
+from .metadata import dataset_stats, describe_dataset
 from .namespaces import ONTOLOGY_GRAPH, SHAPES_GRAPH
 from .store import build_store
 
@@ -86,8 +86,9 @@ def build(settings, out: str | Path, *, validate: bool = True, force: bool = Fal
         step("dumps", t0)
         t0 = time.perf_counter()
         infos = [_file_info(p) for p in sorted(tmp.iterdir())]
-        public = (settings.public_url or f"http://{settings.host}:{settings.port}/").rstrip("/") + "/"
-        describe_dataset(store, infos, public).serialize(tmp / "void.ttl", format="turtle")
+        # the published description names the public server; behind w3id.org that is the base IRI itself
+        public = (settings.public_url or settings.base_iri).rstrip("/") + "/"
+        describe_dataset(dataset_stats(store), infos, public).serialize(tmp / "void.ttl", format="turtle")
         infos.append(_file_info(tmp / "void.ttl"))
         (tmp / "SHA256SUMS").write_text("".join(f"{i['sha256']}  {i['name']}\n" for i in infos))
         (tmp / VERSION_FILE).write_text(store.version)

@@ -145,7 +145,7 @@ class QueryExecutor:
             worker.sock.settimeout(max(0.001, deadline - time.monotonic()))
             _send(worker.sock, (method, args, kwargs))
             status, value = _recv(worker.sock)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             worker.kill()
             self._release(self._spawn())
             raise QueryTimeout(f"the query ran longer than the time limit of {timeout:g} s and was stopped",

@@ -1,0 +1,283 @@
+"""What the page templates see: the reader's language, labels, links, and view models built from graphs.
+
+Kept apart from pages.py (routes and HTTP) so the templates' data can be tested without a request cycle
+where that is useful; everything here reads the current app's settings and store.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote as urlquote
+
+from flask import current_app, request
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS
+
+from .namespaces import BASE, GEO, PREFIXES, SCHEMA, SCO, WD
+
+LANGS = ("en", "de")
+LABEL_PROPS = (RDFS.label, SKOS.prefLabel)
+DESCRIPTION_PROPS = (DCTERMS.description, SKOS.definition, RDFS.comment, SCHEMA.description)
+# A quote node holds the article's exact words; these are the properties it may use for them.
+QUOTE_TEXT = (SCO.quote, SCO.text, SCO.quoteText, PROV.value, RDF.value, SCHEMA.text)
+QUOTE_SOURCE = (PROV.wasQuotedFrom, PROV.hadPrimarySource, DCTERMS.source, SCHEMA.isPartOf, PROV.wasDerivedFrom)
+QUOTE_SUPPORTS = (SCO.supports, SCO.supportsProperty, RDF.predicate, SCO.property)
+
+UI = {
+    "en": {
+        "home": "Home", "query": "Query", "ontology": "Ontology", "dataset": "Dataset", "dumps": "Downloads",
+        "search": "Search", "properties": "Properties", "incoming": "Referenced by", "type": "Type",
+        "wikidata": "On Wikidata", "map": "Location", "sources": "Sources", "quote": "Source quote",
+        "formats": "This description as", "priorities": "The six priorities", "initiatives": "Initiatives",
+        "counts": "In numbers", "triples": "triples", "entities": "entities", "links": "links to Wikidata",
+        "not_found": "Not found", "search_hint": "Search the labels", "no_hits": "Nothing matches",
+        "coordinates": "Coordinates", "classes": "Classes", "object_properties": "Object properties",
+        "datatype_properties": "Datatype properties", "other_properties": "Other properties",
+        "domain": "Domain", "range": "Range", "alignments": "Alignments", "superclass": "Subclass of",
+        "superproperty": "Subproperty of", "label": "Label", "definition": "Definition", "shapes": "Shapes",
+        "targets": "Targets", "open_map": "Open in OpenStreetMap", "read_source": "read the source",
+        "about": "About this dataset",
+    },
+    "de": {
+        "home": "Start", "query": "Abfrage", "ontology": "Ontologie", "dataset": "Datensatz", "dumps": "Downloads",
+        "search": "Suche", "properties": "Eigenschaften", "incoming": "Verwiesen von", "type": "Typ",
+        "wikidata": "Auf Wikidata", "map": "Lage", "sources": "Quellen", "quote": "Zitat aus der Quelle",
+        "formats": "Diese Beschreibung als", "priorities": "Die sechs Prioritäten", "initiatives": "Initiativen",
+        "counts": "In Zahlen", "triples": "Tripel", "entities": "Entitäten", "links": "Verknüpfungen mit Wikidata",
+        "not_found": "Nicht gefunden", "search_hint": "Bezeichnungen durchsuchen", "no_hits": "Keine Treffer",
+        "coordinates": "Koordinaten", "classes": "Klassen", "object_properties": "Objekteigenschaften",
+        "datatype_properties": "Dateneigenschaften", "other_properties": "Weitere Eigenschaften",
+        "domain": "Definitionsbereich", "range": "Wertebereich", "alignments": "Entsprechungen",
+        "superclass": "Unterklasse von", "superproperty": "Untereigenschaft von", "label": "Bezeichnung",
+        "definition": "Definition", "shapes": "Shapes", "targets": "Ziele", "open_map": "In OpenStreetMap öffnen",
+        "read_source": "zur Quelle", "about": "Über diesen Datensatz",
+    },
+}
+
+
+def page_lang() -> str:
+    """?lang= wins, then Accept-Language, then English."""
+    asked = request.args.get("lang", "")
+    if asked in LANGS:
+        return asked
+    return request.accept_languages.best_match(LANGS, default="en") or "en"
+
+
+def _settings():
+    return current_app.config["SCOKG_SETTINGS"]
+
+
+def local_path(iri: str) -> str | None:
+    """Our own IRIs (under the data's base or the configured base) → this server's path."""
+    for base in dict.fromkeys((BASE, _settings().base_iri)):
+        if iri.startswith(base):
+            return request.script_root + "/" + iri[len(base):]
+    return None
+
+
+def href(iri: str) -> str:
+    """Where a link to ``iri`` goes: our pages keep an explicitly chosen language."""
+    iri = str(iri)
+    path = request.script_root + iri if iri.startswith("/") else local_path(iri)
+    if path is None:
+        return str(iri)
+    if "lang" in request.args and page_lang() in LANGS:
+        path, hash_, frag = path.partition("#")
+        sep = "&" if "?" in path else "?"
+        path = f"{path}{sep}lang={page_lang()}{hash_}{frag}"
+    return path
+
+
+def with_lang(path: str, lang: str) -> str:
+    """The current page in another language (the switcher)."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", lang)]
+    return path + "?" + "&".join(f"{urlquote(k)}={urlquote(v)}" for k, v in args)
+
+
+def all_labels(store) -> dict[str, dict[str, str]]:
+    rows = store.select(f"SELECT ?s ?l WHERE {{ {{ ?s <{RDFS.label}> ?l }} UNION {{ ?s <{SKOS.prefLabel}> ?l }} "
+                        "FILTER(isIRI(?s)) }")
+    out: dict[str, dict[str, str]] = {}
+    for r in rows:
+        lit = r["l"]
+        out.setdefault(str(r["s"]), {}).setdefault(lit.language or "", str(lit))
+    return out
+
+
+def pick(by_lang: dict[str, str], lang: str | None = None) -> str | None:
+    lang = lang or page_lang()
+    for key in (lang, "en", ""):
+        if key in by_lang:
+            return by_lang[key]
+    return next(iter(by_lang.values()), None)
+
+
+def curie(iri: str) -> str:
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def label(iri, graph: Graph | None = None) -> str:
+    """The best label of ``iri`` in the reader's language: the graph's own, then the release's, then a CURIE."""
+    iri = str(iri)
+    if graph is not None:
+        found = literals_by_lang(graph, URIRef(iri), LABEL_PROPS)
+        if found:
+            return pick(found)
+    from .pages import cached
+
+    found = cached("labels", all_labels).get(iri)
+    return pick(found) if found else curie(iri)
+
+
+def literals_by_lang(graph: Graph, subject, props) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for p in props:
+        for o in graph.objects(subject, p):
+            if isinstance(o, Literal):
+                out.setdefault(o.language or "", str(o))
+    return out
+
+
+def value_view(o, graph: Graph, subject, depth: int = 0) -> dict:
+    if isinstance(o, Literal):
+        return {"kind": "literal", "text": str(o), "lang": o.language,
+                "datatype": curie(str(o.datatype)) if o.datatype else None}
+    nested = (isinstance(o, BNode) or str(o).startswith(str(subject) + "#")) and (o, None, None) in graph
+    if nested and depth < 3:
+        return {"kind": "node", "rows": property_rows(graph, o, depth + 1), "id": str(o)}
+    if isinstance(o, BNode):
+        return {"kind": "literal", "text": "[…]", "lang": None, "datatype": None}
+    return {"kind": "iri", "href": href(o), "text": label(o, graph), "iri": str(o),
+            "external": local_path(str(o)) is None}
+
+
+def property_rows(graph: Graph, subject, depth: int = 0) -> list[dict]:
+    rows = []
+    for p in sorted(set(graph.predicates(subject, None)), key=lambda p: label(p).lower()):
+        values = [value_view(o, graph, subject, depth) for o in sorted(graph.objects(subject, p))]
+        rows.append({"iri": str(p), "href": href(p), "label": label(p), "curie": curie(str(p)),
+                     "values": values, "quotes": []})
+    return rows
+
+
+def _quotes(graph: Graph, subject) -> tuple[list[dict], list[dict]]:
+    """Quote nodes the resource points at: (quotes tied to a property, quotes for the whole resource)."""
+    tied, loose = [], []
+    for p, node in graph.predicate_objects(subject):
+        if isinstance(node, Literal):
+            continue
+        texts = literals_by_lang(graph, node, QUOTE_TEXT)
+        if not texts:
+            continue
+        source = next((s for prop in QUOTE_SOURCE for s in graph.objects(node, prop) if s != subject), None)
+        download = next(iter(graph.objects(source, DCAT.downloadURL)), None) if source is not None else None
+        quote = {"text": pick(texts), "lang": next(k for k, v in texts.items() if v == pick(texts)) or None,
+                 "via": str(p), "node": node,
+                 "source": {"href": href(source), "label": label(source, graph)} if source is not None else None,
+                 "download": href(download) if download is not None else None,
+                 "supports": [str(s) for prop in QUOTE_SUPPORTS for s in graph.objects(node, prop)]}
+        (tied if quote["supports"] else loose).append(quote)
+    return tied, loose
+
+
+def resource_view(iri: str, graph: Graph) -> dict:
+    subject = URIRef(iri)
+    rows = property_rows(graph, subject)
+    tied, loose = _quotes(graph, subject)
+    quote_nodes = {str(q["node"]) for q in tied + loose}
+    by_prop = {r["iri"]: r for r in rows}
+    for q in tied:
+        for prop in q["supports"]:
+            if prop in by_prop:
+                by_prop[prop]["quotes"].append(q)
+            else:
+                loose.append(q)
+    # quote nodes are shown beside the facts, not again as values
+    for r in rows:
+        r["values"] = [v for v in r["values"] if v.get("id") not in quote_nodes and v.get("iri") not in quote_nodes]
+    rows = [r for r in rows if r["values"] or r["quotes"]]
+    incoming = [{"href": href(s), "label": label(s, graph), "prop": label(p), "prop_href": href(p)}
+                for s, p in sorted(graph.subject_predicates(subject)) if isinstance(s, URIRef)]
+    lat = next(iter(graph.objects(subject, GEO.lat)), None)
+    long = next(iter(graph.objects(subject, GEO.long)), None)
+    return {
+        "iri": iri, "rel": local_path(iri) or iri,
+        "title": label(subject, graph),
+        "description": pick(literals_by_lang(graph, subject, DESCRIPTION_PROPS) or {}),
+        "types": [{"href": href(t), "label": label(t, graph)} for t in sorted(graph.objects(subject, RDF.type))],
+        "rows": rows, "incoming": incoming, "quotes": loose,
+        "wikidata": [str(o) for o in graph.objects(subject, OWL.sameAs) if str(o).startswith(str(WD))],
+        "coords": {"lat": float(lat), "long": float(long)} if lat is not None and long is not None else None,
+    }
+
+
+def template_helpers() -> dict:
+    lang = page_lang()
+    return {"lang": lang, "langs": LANGS, "t": UI[lang], "href": href, "label": label,
+            "lang_link": lambda code: with_lang(request.path, code), "curie": curie}
+
+
+PRIORITY_QUERY = f"""PREFIX skos: <{SKOS}>
+SELECT ?p ?scheme (SAMPLE(?n) AS ?order) WHERE {{
+  ?p a skos:Concept ; skos:inScheme ?scheme . ?scheme a skos:ConceptScheme .
+  OPTIONAL {{ ?p skos:notation|<{SCO}rank>|<{SCO}order> ?n }}
+}} GROUP BY ?p ?scheme"""
+SCHEME_QUERY = f"""PREFIX skos: <{SKOS}>
+SELECT ?scheme (COUNT(?p) AS ?n) (SUM(IF(BOUND(?pri), 1, 0)) AS ?typed) WHERE {{
+  ?p skos:inScheme ?scheme . ?scheme a skos:ConceptScheme .
+  OPTIONAL {{ ?p a ?pri FILTER(?pri = <{SCO}Priority>) }}
+}} GROUP BY ?scheme"""
+INITIATIVE_QUERY = f"""PREFIX skos: <{SKOS}>
+SELECT DISTINCT ?p ?i WHERE {{
+  VALUES ?p {{ PRIORITIES }}
+  {{ ?i ?r ?p }} UNION {{ ?p ?r ?i }}
+  ?i a ?type .
+  FILTER(isIRI(?i) && STRSTARTS(STR(?i), "{BASE}id/"))
+  FILTER NOT EXISTS {{ ?i a skos:Concept }} FILTER NOT EXISTS {{ ?i a skos:ConceptScheme }}
+  FILTER(?r NOT IN (skos:inScheme, skos:hasTopConcept, skos:topConceptOf))
+  {{ ?type <{RDFS.subClassOf}>* <{SCO}Initiative> }}
+}}"""
+
+
+def _priority_scheme(store) -> str | None:
+    """The concept scheme of the priorities: the one whose concepts are typed Priority, or named so."""
+    rows = store.select(SCHEME_QUERY)
+    rows.sort(key=lambda r: (int(r.get("typed", 0)), "priorit" in str(r["scheme"]).lower(), int(r["n"])),
+              reverse=True)
+    return str(rows[0]["scheme"]) if rows else None
+
+
+def home_data(store) -> dict:
+    """Priorities (in order) with their initiatives: computed once per release."""
+    scheme = _priority_scheme(store)
+    rows = [r for r in store.select(PRIORITY_QUERY) if str(r["scheme"]) == scheme]
+
+    def order(r):
+        n = r.get("order")
+        try:
+            return (0, float(n), str(r["p"]))
+        except (TypeError, ValueError):
+            return (1, 0.0, str(n or "") + str(r["p"]))
+
+    priorities = [str(r["p"]) for r in sorted(rows, key=order)]
+    initiatives: dict[str, list[str]] = {p: [] for p in priorities}
+    if priorities:
+        for r in store.select(INITIATIVE_QUERY.replace("PRIORITIES", " ".join(f"<{p}>" for p in priorities))):
+            initiatives[str(r["p"])].append(str(r["i"]))
+    return {"scheme": scheme, "priorities": priorities, "initiatives": initiatives}
+
+
+def home_view(stats) -> dict:
+    from .pages import cached
+
+    data = cached("home", home_data)
+    priorities = [{"iri": p, "href": href(p), "label": label(p),
+                   "initiatives": sorted(({"href": href(i), "label": label(i)} for i in data["initiatives"][p]),
+                                         key=lambda d: d["label"].lower())}
+                  for p in data["priorities"]]
+    ours = sorted(((label(c), n, href(c)) for c, n in stats.class_counts.items() if c.startswith(str(SCO))),
+                  key=lambda x: -x[1])
+    return {"priorities": priorities, "stats": stats, "class_counts": ours,
+            "scheme": {"href": href(data["scheme"]), "label": label(data["scheme"])} if data["scheme"] else None}

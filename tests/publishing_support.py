@@ -1,0 +1,47 @@
+"""Helpers shared by the publishing tests (pages, dumps, metadata, build, browser).
+
+They run against the real project when its data is present, and otherwise against a mini project:
+the tiny fixture plus tests/golden/mini-extra.ttl, which has the shape of the real graph
+(priority scheme, initiatives, a place, a quote node, a source document).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from scokg.app import create_app
+from scokg.config import load_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+TESTS = Path(__file__).resolve().parent
+TEST_SETTINGS = {"service_allowlist": "", "query_timeout": 5.0, "query_workers": 1}
+
+
+def real_data_present() -> bool:
+    return any((ROOT / "data").glob("*.ttl"))
+
+
+def make_mini_project(folder: Path) -> Path:
+    for name in ("ontology", "data", "shapes"):
+        shutil.copytree(TESTS / "fixtures" / "tiny" / name, folder / name)
+    shutil.copy(TESTS / "golden" / "mini-extra.ttl", folder / "data" / "mini-extra.ttl")
+    (folder / "data" / "sources").mkdir()
+    (folder / "data" / "sources" / "article.en.txt").write_text("ASTANA – the article.\n", encoding="utf-8")
+    return folder
+
+
+def project_root(tmp_factory) -> Path:
+    if real_data_present():
+        return ROOT
+    return make_mini_project(tmp_factory.mktemp("mini"))
+
+
+def open_app(root: Path, **overrides):
+    validate = "true" if root == ROOT else "false"
+    settings = load_settings({"root": str(root), "validate": validate, **TEST_SETTINGS, **overrides}, environ={})
+    return create_app(settings)
+
+
+def close_app(app) -> None:
+    app.extensions["scokg"].runtime.close()
