@@ -99,6 +99,7 @@ def _safe_file(folder: Path, name: str) -> Path:
 
 def _send(path: Path, mimetype: str, etag: str) -> Response:
     response = send_file(path, mimetype=mimetype, conditional=True, etag=etag, max_age=_settings().cache_max_age)
+    response.headers["Content-Type"] = mimetype  # exactly as given (send_file would add a second charset)
     # not "public": the fast path must not replay a full body to a later Range request
     response.headers["Cache-Control"] = f"max-age={_settings().cache_max_age}"
     response.headers["Access-Control-Allow-Origin"] = "*"

@@ -14,9 +14,11 @@ from the release, so repeats are cheap (see fastpath.py).
 from __future__ import annotations
 
 import hashlib
+import re
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 from rdflib import Graph, URIRef
+from rdflib.namespace import DCAT
 
 from . import conneg, views
 from .app import get_runtime
@@ -30,6 +32,7 @@ SUFFIXES = {suffix: media for media, (suffix, _short) in conneg.PAGE_FORMATS.ite
 RDFLIB_FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld",
                   "application/n-triples": "nt", "application/rdf+xml": "xml"}
 MAX_SEARCH = 50
+IRI_SAFE = re.compile(r'^[^\x00-\x20<>"{}|^`\\]+$')
 
 
 def _settings():
@@ -123,13 +126,30 @@ def home():
 @bp.get("/id/<path:local>")
 def resource(local: str):
     local, explicit = split_suffix(local)
+    if not IRI_SAFE.match(local):  # characters an IRI cannot hold never reach a query
+        raise NotFound(f"no resource is known as /id/{local}", hint="search the labels at /search?q=…")
     iri = data_iri("id/" + local)
     graph = get_runtime().store.describe(iri)
     if not len(graph):
         raise NotFound(f"no resource is known as <{iri}>",
                        hint="search the labels at /search?q=… or ask the SPARQL endpoint at /sparql")
-    return document_response("id/" + local, explicit, lambda: graph,
-                             lambda: render_template("resource.html", **views.resource_view(iri, graph)))
+    return document_response("id/" + local, explicit, lambda: graph, lambda: render_template(
+        "resource.html", **views.resource_view(iri, _with_quotes(iri, graph))))
+
+
+def _with_quotes(iri: str, graph: Graph) -> Graph:
+    """For the page only: the triples of provenance nodes that are IRIs (blank ones are already closed)."""
+    view = Graph()
+    view += graph
+    # where each source document can be read (its dcat:downloadURL), for the quotes' links
+    view += cached("download-urls", lambda store: store.construct(
+        f"CONSTRUCT {{ ?d <{DCAT.downloadURL}> ?u }} WHERE {{ ?d <{DCAT.downloadURL}> ?u }}"))
+    nodes = {o for p in views.PROVENANCE_LINKS for o in graph.objects(URIRef(iri), p) if isinstance(o, URIRef)}
+    if nodes:
+        values = " ".join(f"<{n}>" for n in nodes)
+        view += get_runtime().store.construct(
+            f"CONSTRUCT {{ ?q ?p ?o }} WHERE {{ VALUES ?q {{ {values} }} ?q ?p ?o }}")
+    return view
 
 
 def _graph_of(name: str, graph_iri) -> Graph:

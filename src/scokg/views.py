@@ -20,6 +20,7 @@ DESCRIPTION_PROPS = (DCTERMS.description, SKOS.definition, RDFS.comment, SCHEMA.
 # A quote node holds the article's exact words; these are the properties it may use for them.
 QUOTE_TEXT = (SCO.quote, SCO.text, SCO.quoteText, PROV.value, RDF.value, SCHEMA.text)
 QUOTE_SOURCE = (PROV.wasQuotedFrom, PROV.hadPrimarySource, DCTERMS.source, SCHEMA.isPartOf, PROV.wasDerivedFrom)
+PROVENANCE_LINKS = (PROV.wasDerivedFrom, PROV.qualifiedDerivation, PROV.wasQuotedFrom, SCO.evidence, SCO.quote)
 QUOTE_SUPPORTS = (SCO.supports, SCO.supportsProperty, RDF.predicate, SCO.property)
 
 UI = {

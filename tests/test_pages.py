@@ -1,0 +1,235 @@
+"""Dereferenceable IRIs: every resource in every format, conneg, 404s, languages, escaping, /ontology, /shapes."""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from publishing_support import close_app, make_mini_project, open_app, project_root
+from scokg.namespaces import BASE, ONTOLOGY_GRAPH, SCO, SHAPES_GRAPH
+from scokg.store import to_rdflib
+
+RDF_TYPES = {"text/turtle": ("ttl", "turtle"), "application/ld+json": ("jsonld", "json-ld"),
+             "application/n-triples": ("nt", "nt"), "application/rdf+xml": ("rdf", "xml")}
+
+
+@pytest.fixture(scope="module")
+def pub(tmp_path_factory):
+    app = open_app(project_root(tmp_path_factory))
+    yield app
+    close_app(app)
+
+
+@pytest.fixture()
+def web(pub):
+    return pub.test_client()
+
+
+def store_of(app):
+    return app.extensions["scokg"].runtime.store
+
+
+def resources(app) -> list[str]:
+    rows = store_of(app).select(f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{BASE}id/")) }}')
+    return sorted(str(r["s"]) for r in rows)
+
+
+OX_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "json-ld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES,
+              "xml": ox.RdfFormat.RDF_XML}
+
+
+def parse(body: bytes, fmt: str) -> rdflib.Graph:
+    """Parse with pyoxigraph: an independent parser, and no rdflib JSON-LD deprecation warnings."""
+    g = rdflib.Graph()
+    for t in ox.parse(body, format=OX_FORMATS[fmt]):
+        g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return g
+
+
+def test_every_resource_answers_in_every_rdf_format(pub, web):
+    iris = resources(pub)
+    assert iris
+    for iri in iris:
+        local = iri[len(BASE):]
+        expected = store_of(pub).describe(iri)
+        for media, (suffix, fmt) in RDF_TYPES.items():
+            r = web.get("/" + local, headers={"Accept": media})
+            assert r.status_code == 200, (iri, media)
+            assert r.mimetype == media
+            got = parse(r.data, fmt)
+            assert isomorphic(got, expected), (iri, media)
+            assert r.headers["Content-Location"] == f"/{local}.{suffix}"
+            # an explicit suffix names the same document, whatever Accept says
+            r2 = web.get(f"/{local}.{suffix}", headers={"Accept": "text/html"})
+            assert r2.status_code == 200 and r2.mimetype == media and r2.data == r.data
+
+
+def test_description_holds_outgoing_incoming_and_neighbour_labels(pub, web):
+    store = store_of(pub)
+    iri = resources(pub)[0]
+    got = parse(web.get("/" + iri[len(BASE):] + ".nt").data, "nt")
+    s = rdflib.URIRef(iri)
+    for row in store.select(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o FILTER(!isBlank(?o)) }}"):
+        assert (s, row["p"], row["o"]) in got
+    for row in store.select(f"SELECT ?x ?p WHERE {{ ?x ?p <{iri}> FILTER(isIRI(?x)) }}"):
+        assert (row["x"], row["p"], s) in got
+    for row in store.select(f"""SELECT ?o ?l WHERE {{ <{iri}> ?p ?o . ?o <{rdflib.RDFS.label}> ?l }}"""):
+        assert (row["o"], rdflib.RDFS.label, row["l"]) in got
+    # blank nodes are closed: every blank object has its own triples
+    for b in (o for o in got.objects(s) if isinstance(o, rdflib.BNode)):
+        assert (b, None, None) in got
+
+
+def test_html_page_headers_and_links(pub, web):
+    iri = resources(pub)[0]
+    local = iri[len(BASE):]
+    r = web.get("/" + local, headers={"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"})
+    assert r.status_code == 200 and r.mimetype == "text/html"
+    assert "Accept" in r.headers["Vary"] and "Accept-Language" in r.headers["Vary"]
+    links = r.headers["Link"]
+    for suffix, _fmt in RDF_TYPES.values():
+        assert f"</{local}.{suffix}>; rel=\"alternate\"" in links
+    assert "script-src 'self'" in r.headers["Content-Security-Policy"]
+    assert not re.search(r"<script(?![^>]*\bsrc=)", r.get_data(as_text=True)), "no inline scripts"
+    again = web.get("/" + local, headers={"Accept": "text/html", "If-None-Match": r.headers["ETag"]})
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize("accept, expected", [
+    ("text/turtle;q=0.5, application/ld+json", "application/ld+json"),
+    ("application/n-triples;q=0.9, application/rdf+xml", "application/rdf+xml"),
+    ("*/*", "text/html"),
+    ("text/*", "text/html"),
+    ("application/*;q=0.8, text/turtle;q=0.9", "text/turtle"),
+    (None, "text/html"),
+])
+def test_accept_negotiation(pub, web, accept, expected):
+    local = resources(pub)[0][len(BASE):]
+    r = web.get("/" + local, headers={"Accept": accept} if accept else {})
+    assert r.status_code == 200 and r.mimetype == expected
+
+
+def test_unacceptable_type_is_406_with_the_error_shape(pub, web):
+    r = web.get("/" + resources(pub)[0][len(BASE):], headers={"Accept": "image/png"})
+    assert r.status_code == 406
+    assert r.json["ok"] is False and r.json["status"] == 406
+
+
+@pytest.mark.parametrize("path", ["/id/no-such-thing", "/id/", "/id/a%20b", "/id/%3Cscript%3E", "/id/x.ttl.nt",
+                                  "/id/..%2f..%2fetc", "/ontology.exe", "/id/%00"])
+def test_unknown_iris_are_helpful_404s(web, path):
+    page = web.get(path, headers={"Accept": "text/html"})
+    assert page.status_code == 404
+    html = page.get_data(as_text=True)
+    assert 'action="/search"' in html and 'href="/sparql' in html
+    assert "<script>" not in html
+    machine = web.get(path, headers={"Accept": "text/turtle"})
+    assert machine.status_code == 404 and machine.json["status"] == 404
+
+
+def test_language_choice(pub, web):
+    iri = resources(pub)[0]
+    path = "/" + iri[len(BASE):]
+    labels = {r["l"].language: str(r["l"]) for r in store_of(pub).select(
+        f"SELECT ?l WHERE {{ <{iri}> <{rdflib.RDFS.label}> ?l }}")}
+    de = web.get(path + "?lang=de", headers={"Accept": "text/html", "Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="de">' in de
+    if "de" in labels:
+        assert f"<h1>{labels['de']}</h1>" in de.replace("&#39;", "'")
+    # links keep the chosen language, and the switcher offers the other one
+    assert 'href="/?lang=de"' in de and f'href="{path}?lang=en"' in de
+    by_header = web.get(path, headers={"Accept": "text/html", "Accept-Language": "de-DE,de;q=0.9"})
+    assert '<html lang="de">' in by_header.get_data(as_text=True)
+    fallback = web.get(path + "?lang=fr", headers={"Accept": "text/html", "Accept-Language": "fr"})
+    assert '<html lang="en">' in fallback.get_data(as_text=True)
+
+
+def test_data_is_escaped(tmp_path):
+    root = make_mini_project(tmp_path)
+    (root / "data" / "evil.ttl").write_text(
+        '<https://w3id.org/scokg/id/evil> <http://www.w3.org/2000/01/rdf-schema#label> '
+        '"<script>alert(1)</script>"@en .\n', encoding="utf-8")
+    app = open_app(root, base_iri="https://example.org/kg/")
+    try:
+        html = app.test_client().get("/id/evil", headers={"Accept": "text/html"}).get_data(as_text=True)
+        assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        # another base IRI: the request path still finds the data's IRI, links stay local
+        r = app.test_client().get("/id/un-regional-centre", headers={"Accept": "text/html"})
+        assert r.status_code == 200 and 'href="/id/almaty"' in r.get_data(as_text=True)
+    finally:
+        close_app(app)
+
+
+def test_ontology_document_covers_every_term(pub, web):
+    store = store_of(pub)
+    graph_q = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"
+    expected = store.construct(graph_q)
+    r = web.get("/ontology", headers={"Accept": "text/turtle"})
+    assert r.status_code == 200 and isomorphic(parse(r.data, "turtle"), expected)
+    html = web.get("/ontology", headers={"Accept": "text/html"}).get_data(as_text=True)
+    terms = {str(s) for s in expected.subjects() if str(s).startswith(str(SCO)) and str(s) != str(SCO)}
+    assert terms
+    for term in terms:
+        assert f'id="{term[len(str(SCO)):]}"' in html, term
+    de = web.get("/ontology?lang=de").get_data(as_text=True)
+    for label in expected.objects(None, rdflib.RDFS.label):
+        if label.language == "de" and any((s, rdflib.RDFS.label, label) in expected for s in map(rdflib.URIRef, terms)):
+            assert str(label) in de.replace("&#39;", "'")
+
+
+def test_shapes_document(pub, web):
+    expected = store_of(pub).construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{SHAPES_GRAPH}> {{ ?s ?p ?o }} }}")
+    r = web.get("/shapes.ttl")
+    assert r.status_code == 200 and isomorphic(parse(r.data, "turtle"), expected)
+    assert web.get("/shapes", headers={"Accept": "text/html"}).status_code == 200
+
+
+def test_home_page_lists_priorities_and_entry_points(pub, web):
+    html = web.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    for link in ('href="/sparql"', 'href="/dumps/"', 'href="/ontology"', 'href="/dataset"'):
+        assert link in html
+    rows = store_of(pub).select(f"""SELECT ?p WHERE {{ ?p a <{SCO}Priority> }}""")
+    assert rows
+    for row in rows:
+        assert f'href="/{str(row["p"])[len(BASE):]}"' in html
+
+
+def test_search_finds_labels(pub, web):
+    iri = resources(pub)[0]
+    label = next(str(r["l"]) for r in store_of(pub).select(
+        f"SELECT ?l WHERE {{ <{iri}> <{rdflib.RDFS.label}> ?l }}"))
+    r = web.get("/search", query_string={"q": label})
+    assert r.status_code in (200, 303)
+    assert ("/" + iri[len(BASE):]) in (r.headers.get("Location", "") + r.get_data(as_text=True))
+    assert web.get("/search", query_string={"q": "zzzz-nothing"}).status_code == 200
+
+
+def test_sources_are_served_as_text_and_guarded(pub, web):
+    settings = pub.config["SCOKG_SETTINGS"]
+    from pathlib import Path
+
+    files = sorted((Path(settings.root) / "data" / "sources").glob("*.txt"))
+    assert files
+    r = web.get("/sources/" + files[0].name)
+    assert r.status_code == 200 and r.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert r.data == files[0].read_bytes()
+    for bad in ("/sources/..%2f..%2fpyproject.toml", "/sources/%2e%2e", "/sources/.hidden", "/sources/nope.txt"):
+        assert web.get(bad).status_code == 404, bad
+
+
+def test_quotes_stand_beside_the_facts_with_a_link_to_the_source(pub, web):
+    from scokg.views import QUOTE_TEXT
+
+    texts = " ".join(f"<{p}>" for p in QUOTE_TEXT)
+    rows = store_of(pub).select(f"""SELECT ?s ?text WHERE {{
+        ?s <http://www.w3.org/ns/prov#wasDerivedFrom> ?q . VALUES ?tp {{ {texts} }} ?q ?tp ?text
+        FILTER(STRSTARTS(STR(?s), "{BASE}id/") && LANG(?text) IN ("en", "")) }} LIMIT 5""")
+    assert rows, "the graph carries quote nodes"
+    for row in rows:
+        html = web.get("/" + str(row["s"])[len(BASE):], headers={"Accept": "text/html"}).get_data(as_text=True)
+        assert 'class="quote"' in html and 'href="/sources/' in html
+        assert str(row["text"]).replace("'", "&#39;") in html or str(row["text"]) in html
