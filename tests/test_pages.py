@@ -226,7 +226,7 @@ def test_quotes_stand_beside_the_facts_with_a_link_to_the_source(pub, web):
 
     texts = " ".join(f"<{p}>" for p in QUOTE_TEXT)
     rows = store_of(pub).select(f"""SELECT ?s ?text WHERE {{
-        ?s <http://www.w3.org/ns/prov#wasDerivedFrom> ?q . VALUES ?tp {{ {texts} }} ?q ?tp ?text
+        ?s <{SCO}evidence> ?q . VALUES ?tp {{ {texts} }} ?q ?tp ?text
         FILTER(STRSTARTS(STR(?s), "{BASE}id/") && LANG(?text) IN ("en", "")) }} LIMIT 5""")
     assert rows, "the graph carries quote nodes"
     for row in rows:

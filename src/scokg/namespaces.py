@@ -20,7 +20,7 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 
 # Prefixes offered to clients (query page, Turtle output); order is the display order.
 PREFIXES = {
-    "scokg": str(SCO),
+    "sco": str(SCO),
     "id": str(ID),
     "rdf": str(RDF),
     "rdfs": str(RDFS),

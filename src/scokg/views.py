@@ -17,11 +17,12 @@ from .namespaces import BASE, GEO, PREFIXES, SCHEMA, SCO, WD
 LANGS = ("en", "de")
 LABEL_PROPS = (RDFS.label, SKOS.prefLabel)
 DESCRIPTION_PROPS = (DCTERMS.description, SKOS.definition, RDFS.comment, SCHEMA.description)
-# A quote node holds the article's exact words; these are the properties it may use for them.
-QUOTE_TEXT = (SCO.quote, SCO.text, SCO.quoteText, PROV.value, RDF.value, SCHEMA.text)
-QUOTE_SOURCE = (PROV.wasQuotedFrom, PROV.hadPrimarySource, DCTERMS.source, SCHEMA.isPartOf, PROV.wasDerivedFrom)
-PROVENANCE_LINKS = (PROV.wasDerivedFrom, PROV.qualifiedDerivation, PROV.wasQuotedFrom, SCO.evidence, SCO.quote)
-QUOTE_SUPPORTS = (SCO.supports, SCO.supportsProperty, RDF.predicate, SCO.property)
+# The provenance pattern of the ontology: resource sco:evidence quote; quote sco:quoteText words,
+# prov:wasQuotedFrom source.
+QUOTE_TEXT = (SCO.quoteText,)
+QUOTE_SOURCE = (PROV.wasQuotedFrom,)
+PROVENANCE_LINKS = (SCO.evidence,)
+QUOTE_SUPPORTS = ()
 
 UI = {
     "en": {
@@ -36,7 +37,7 @@ UI = {
         "domain": "Domain", "range": "Range", "alignments": "Alignments", "superclass": "Subclass of",
         "superproperty": "Subproperty of", "label": "Label", "definition": "Definition", "shapes": "Shapes",
         "targets": "Targets", "open_map": "Open in OpenStreetMap", "read_source": "read the source",
-        "about": "About this dataset",
+        "about": "About this dataset", "beyond": "Beyond the six priorities",
     },
     "de": {
         "home": "Start", "query": "Abfrage", "ontology": "Ontologie", "dataset": "Datensatz", "dumps": "Downloads",
@@ -50,7 +51,7 @@ UI = {
         "domain": "Definitionsbereich", "range": "Wertebereich", "alignments": "Entsprechungen",
         "superclass": "Unterklasse von", "superproperty": "Untereigenschaft von", "label": "Bezeichnung",
         "definition": "Definition", "shapes": "Shapes", "targets": "Ziele", "open_map": "In OpenStreetMap öffnen",
-        "read_source": "zur Quelle", "about": "Über diesen Datensatz",
+        "read_source": "zur Quelle", "about": "Über diesen Datensatz", "beyond": "Über die sechs Prioritäten hinaus",
     },
 }
 
@@ -220,54 +221,33 @@ def template_helpers() -> dict:
             "lang_link": lambda code: with_lang(request.path, code), "curie": curie}
 
 
-PRIORITY_QUERY = f"""PREFIX skos: <{SKOS}>
-SELECT ?p ?scheme (SAMPLE(?n) AS ?order) WHERE {{
-  ?p a skos:Concept ; skos:inScheme ?scheme . ?scheme a skos:ConceptScheme .
-  OPTIONAL {{ ?p skos:notation|<{SCO}rank>|<{SCO}order> ?n }}
-}} GROUP BY ?p ?scheme"""
-SCHEME_QUERY = f"""PREFIX skos: <{SKOS}>
-SELECT ?scheme (COUNT(?p) AS ?n) (SUM(IF(BOUND(?pri), 1, 0)) AS ?typed) WHERE {{
-  ?p skos:inScheme ?scheme . ?scheme a skos:ConceptScheme .
-  OPTIONAL {{ ?p a ?pri FILTER(?pri = <{SCO}Priority>) }}
-}} GROUP BY ?scheme"""
-INITIATIVE_QUERY = f"""PREFIX skos: <{SKOS}>
-SELECT DISTINCT ?p ?i WHERE {{
-  VALUES ?p {{ PRIORITIES }}
-  {{ ?i ?r ?p }} UNION {{ ?p ?r ?i }}
-  ?i a ?type .
-  FILTER(isIRI(?i) && STRSTARTS(STR(?i), "{BASE}id/"))
-  FILTER NOT EXISTS {{ ?i a skos:Concept }} FILTER NOT EXISTS {{ ?i a skos:ConceptScheme }}
-  FILTER(?r NOT IN (skos:inScheme, skos:hasTopConcept, skos:topConceptOf))
-  {{ ?type <{RDFS.subClassOf}>* <{SCO}Initiative> }}
-}}"""
+PRIORITY_QUERY = f"""SELECT ?p ?order WHERE {{ ?p a <{SCO}Priority> OPTIONAL {{ ?p <{SCO}order> ?order }} }}"""
+SCHEME_QUERY = f"""SELECT DISTINCT ?scheme WHERE {{ ?p a <{SCO}Priority> ; <{SKOS}inScheme> ?scheme }}"""
+INITIATIVE_QUERY = f"""SELECT ?p ?i WHERE {{ ?i <{SCO}servesPriority> ?p }}"""
+AGENDA_QUERY = f"""SELECT ?a ?i WHERE {{ ?a a <{SCO}Agenda> OPTIONAL {{ ?i <{SCO}partOfAgenda> ?a }} }}"""
 
 
-def _priority_scheme(store) -> str | None:
-    """The concept scheme of the priorities: the one whose concepts are typed Priority, or named so."""
-    rows = store.select(SCHEME_QUERY)
-    rows.sort(key=lambda r: (int(r.get("typed", 0)), "priorit" in str(r["scheme"]).lower(), int(r["n"])),
-              reverse=True)
-    return str(rows[0]["scheme"]) if rows else None
+def _order(row) -> tuple:
+    try:
+        return (0, float(row["order"]), str(row["p"]))
+    except (KeyError, TypeError, ValueError):
+        return (1, 0.0, str(row["p"]))
 
 
 def home_data(store) -> dict:
-    """Priorities (in order) with their initiatives: computed once per release."""
-    scheme = _priority_scheme(store)
-    rows = [r for r in store.select(PRIORITY_QUERY) if str(r["scheme"]) == scheme]
-
-    def order(r):
-        n = r.get("order")
-        try:
-            return (0, float(n), str(r["p"]))
-        except (TypeError, ValueError):
-            return (1, 0.0, str(n or "") + str(r["p"]))
-
-    priorities = [str(r["p"]) for r in sorted(rows, key=order)]
+    """Priorities in the article's order with their initiatives, and the agendas apart from them: once per release."""
+    schemes = [str(r["scheme"]) for r in store.select(SCHEME_QUERY)]
+    priorities = [str(r["p"]) for r in sorted(store.select(PRIORITY_QUERY), key=_order)]
     initiatives: dict[str, list[str]] = {p: [] for p in priorities}
-    if priorities:
-        for r in store.select(INITIATIVE_QUERY.replace("PRIORITIES", " ".join(f"<{p}>" for p in priorities))):
-            initiatives[str(r["p"])].append(str(r["i"]))
-    return {"scheme": scheme, "priorities": priorities, "initiatives": initiatives}
+    for r in store.select(INITIATIVE_QUERY):
+        initiatives.setdefault(str(r["p"]), []).append(str(r["i"]))
+    agendas: dict[str, list[str]] = {}
+    for r in store.select(AGENDA_QUERY):
+        agendas.setdefault(str(r["a"]), [])
+        if "i" in r:
+            agendas[str(r["a"])].append(str(r["i"]))
+    return {"scheme": schemes[0] if len(schemes) == 1 else None, "priorities": priorities,
+            "initiatives": initiatives, "agendas": agendas}
 
 
 def home_view(stats) -> dict:
@@ -278,7 +258,11 @@ def home_view(stats) -> dict:
                    "initiatives": sorted(({"href": href(i), "label": label(i)} for i in data["initiatives"][p]),
                                          key=lambda d: d["label"].lower())}
                   for p in data["priorities"]]
+    agendas = [{"iri": a, "href": href(a), "label": label(a),
+                "initiatives": sorted(({"href": href(i), "label": label(i)} for i in items),
+                                      key=lambda d: d["label"].lower())}
+               for a, items in sorted(data["agendas"].items())]
     ours = sorted(((label(c), n, href(c)) for c, n in stats.class_counts.items() if c.startswith(str(SCO))),
                   key=lambda x: -x[1])
-    return {"priorities": priorities, "stats": stats, "class_counts": ours,
+    return {"priorities": priorities, "agendas": agendas, "stats": stats, "class_counts": ours,
             "scheme": {"href": href(data["scheme"]), "label": label(data["scheme"])} if data["scheme"] else None}
