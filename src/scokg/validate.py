@@ -40,9 +40,12 @@ class ValidationReport:
 
     def format(self) -> str:
         """A readable report: one block per result."""
-        if self.conforms:
+        if self.conforms and not self.violations:
             return "The data conforms to the shapes."
-        lines = [f"The data does not conform: {self.count} result(s)."]
+        if self.conforms:
+            lines = [f"The data conforms to the shapes, with {self.count} warning(s) to look at."]
+        else:
+            lines = [f"The data does not conform: {self.count} result(s)."]
         for v in self.violations:
             lines.append(
                 f"- {v.severity}: {v.message}\n"
@@ -59,7 +62,7 @@ def _short(term) -> str:
         return ""
     text = str(term)
     for prefix, ns in (("sh:", str(SH)), ("shapes:", "https://w3id.org/scokg/shapes#"),
-                       ("scokg:", "https://w3id.org/scokg/ontology#"), ("id:", "https://w3id.org/scokg/id/")):
+                       ("sco:", "https://w3id.org/scokg/ontology#"), ("id:", "https://w3id.org/scokg/id/")):
         if text.startswith(ns):
             return prefix + text[len(ns):]
     return text
@@ -91,12 +94,25 @@ def validate_sources(root: str | Path) -> ValidationReport:
     return report
 
 
+def _named_shape(shapes: rdflib.Graph, shape):
+    """A property shape written as a blank node is reported by the node shape that holds it."""
+    seen = set()
+    while isinstance(shape, rdflib.BNode) and shape not in seen:
+        seen.add(shape)
+        parent = next(iter(shapes.subjects(SH.property, shape)), None) or next(
+            iter(shapes.subjects(SH.sparql, shape)), None)
+        if parent is None:
+            break
+        shape = parent
+    return shape
+
+
 def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph, ontology: rdflib.Graph | None = None,
                    origin: dict | None = None) -> ValidationReport:
     """Run pyshacl (RDFS inference with the ontology) and collect each result."""
     conforms, graph, text = pyshacl.validate(
         data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs", advanced=True,
-        abort_on_first=False, allow_warnings=False,
+        abort_on_first=False, allow_warnings=True,
     )
     origin = origin or {}
     violations = []
@@ -108,7 +124,7 @@ def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph, ontology: rdflib.Gr
             constraint=_short(graph.value(result, SH.sourceConstraintComponent)),
             message=str(graph.value(result, SH.resultMessage) or ""),
             severity=_short(graph.value(result, SH.resultSeverity)).removeprefix("sh:"),
-            shape=_short(graph.value(result, SH.sourceShape)),
+            shape=_short(_named_shape(shapes, graph.value(result, SH.sourceShape))),
             source_file=origin.get(focus, ""),
         ))
     violations.sort(key=lambda v: (v.source_file, v.focus, v.path, v.constraint))
