@@ -52,9 +52,15 @@ class Runtime:
     executor: object | None = None
     counts: dict = field(default_factory=dict)
 
+    _update_lock: threading.Lock = field(default_factory=threading.Lock)
+
     def start_executor(self) -> None:
-        """Fork the query executors; call while the process is single-threaded."""
-        if self.executor is None and hasattr(self.store, "raw"):
+        """Fork the query executors; call while the process is single-threaded.
+
+        A server that accepts updates runs queries in-process instead: forked executors hold a copy of the
+        graph taken at fork time and would not see the updates.
+        """
+        if self.executor is None and hasattr(self.store, "raw") and not self.settings.update_token:
             from .executor import QueryExecutor
 
             self.executor = QueryExecutor(self.store, self.settings.query_workers)
@@ -74,6 +80,16 @@ class Runtime:
             answer = self.store.execute(text, select_type, graph_type, **kwargs)
         self.cache.put(key, answer)
         return answer
+
+    def update(self, text: str) -> str:
+        """Apply a SPARQL Update; a new dataset version invalidates every cached answer and ETag."""
+        import hashlib
+
+        with self._update_lock:
+            self.store.update(text)
+            self.store.version = hashlib.sha256(f"{self.store.version}\0{text}".encode()).hexdigest()[:16]
+            self.counts.clear()
+        return self.store.version
 
     def close(self) -> None:
         if self.executor is not None:

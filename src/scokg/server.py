@@ -24,6 +24,10 @@ def check_port(host: str, port: int) -> None:
 def run_server(settings) -> None:
     from .app import create_app
 
+    if settings.update_token and settings.workers > 1:
+        raise ConfigError("--update-token needs --workers 1: each worker holds its own copy of the graph, "
+                          "so an update would reach only one of them",
+                          hint="serve with --workers 1, or load releases with 'scokg load' into a shared store")
     check_port(settings.host, settings.port)
     if settings.debug:
         app = create_app(settings)

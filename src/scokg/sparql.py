@@ -44,7 +44,10 @@ def _decode(raw: bytes, what: str) -> str:
 
 
 def _params() -> tuple[dict[str, list[str]], str | None]:
-    """All protocol parameters of the request, and the query text from a direct POST body."""
+    """All protocol parameters of the request, and the query text from a direct POST body.
+
+    A direct POST of application/sparql-update comes back as the parameter 'update'.
+    """
     settings = _settings()
     url_params = _parse_qs(request.query_string, "query string")
     if request.method == "GET":
@@ -62,7 +65,9 @@ def _params() -> tuple[dict[str, list[str]], str | None]:
     if mimetype == QUERY:
         return url_params, _decode(body, "query body")
     if mimetype == UPDATE:
-        _refuse_update(url_params, _decode(body, "update body"))
+        if "update" in url_params or "query" in url_params:
+            raise BadRequest("an update was given both in the body and as a parameter")
+        return {**url_params, "update": [_decode(body, "update body")]}, None
     raise UnsupportedMediaType(
         f"unsupported Content-Type {request.content_type or '(none)'!r}",
         hint=f"POST queries as {QUERY} or {FORM}",
@@ -82,14 +87,29 @@ def _parse_qs(raw: bytes, what: str) -> dict[str, list[str]]:
     return out
 
 
-def _refuse_update(params, text: str | None = None):
+def _authorised() -> bool:
     token = _settings().update_token
-    if token:
-        given = request.headers.get("Authorization", "")
-        if given.startswith("Bearer ") and hmac.compare_digest(given[7:].encode(), token.encode()):
-            raise Forbidden("SPARQL Update is not served on /sparql; use /update", hint="this endpoint only reads")
-    raise Forbidden("this endpoint is read-only: SPARQL Update is refused",
-                    hint="only a server started with --update-token accepts updates, with that bearer token")
+    given = request.headers.get("Authorization", "")
+    return bool(token) and given.startswith("Bearer ") and hmac.compare_digest(given[7:].encode(), token.encode())
+
+
+def run_update(params) -> Response:
+    """SPARQL Update: refused (403) unless the server has an update token and the request carries it."""
+    if not _authorised():
+        raise Forbidden("this endpoint is read-only: SPARQL Update is refused",
+                        hint="only a server started with --update-token accepts updates, with that bearer token")
+    if request.method != "POST":
+        raise BadRequest("SPARQL Update must be sent by POST", hint=f"POST it as {UPDATE} or {FORM}")
+    updates = params.get("update", [])
+    if len(updates) != 1 or "query" in params:
+        raise BadRequest("send exactly one 'update' and no 'query'")
+    if params.get("using-graph-uri") or params.get("using-named-graph-uri"):
+        raise BadRequest("using-graph-uri and using-named-graph-uri are not supported",
+                         hint="name the graphs with USING, WITH or GRAPH in the update itself")
+    version = get_runtime().update(updates[0])
+    response = Response(status=204)
+    response.headers["X-Dataset-Version"] = version
+    return response
 
 
 def _check_service(text: str, allow: list[str]) -> None:
@@ -139,7 +159,7 @@ def endpoint():
         raise MethodNotAllowed(f"method {request.method} is not allowed on /sparql", ALLOW)
     params, body_query = _params()
     if "update" in params:
-        _refuse_update(params)
+        return _cors(run_update(params))
     queries = params.get("query", [])
     if body_query is not None:
         if queries:

@@ -28,7 +28,8 @@ from .namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 
 log = logging.getLogger(__name__)
 
-DEFAULT_GRAPHS = (str(ONTOLOGY_GRAPH), str(DATA_GRAPH))
+# The union a plain query sees: ontology, data, and the store's own default graph (where updates without GRAPH go).
+DEFAULT_GRAPHS = (str(ONTOLOGY_GRAPH), str(DATA_GRAPH), "")
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,13 @@ class OxigraphStore:
         except OSError as exc:
             # pyoxigraph reports failed SERVICE calls as OSError
             raise UpstreamError(f"a federated SERVICE call failed: {exc}") from None
+
+    def update(self, text: str) -> None:
+        """Apply a SPARQL Update (only reachable with the update token)."""
+        try:
+            self._store.update(text)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"malformed update: {exc.msg}") from None
 
     def execute(self, text, select_type, graph_type, *, default_graphs=None, named_graphs=None,
                 max_rows=10000) -> Answer:

@@ -1,0 +1,90 @@
+"""Read-only unless unlocked: updates by every route are refused with 403 and change nothing; a server with an
+update token accepts them only with that bearer token, and the change shows in the next answer."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+
+from scokg.app import create_app
+from scokg.config import load_settings
+from scokg.errors import ConfigError
+from scokg.server import run_server
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+INSERT = "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }"
+SMUGGLED = [
+    INSERT,
+    "DELETE WHERE { ?s ?p ?o }",
+    "CLEAR ALL",
+    "DROP DEFAULT",
+    "LOAD <http://127.0.0.1:9/x.ttl>",
+    "CREATE GRAPH <urn:x:g>",
+    "PREFIX x: <urn:x:> INSERT DATA { x:a x:b x:c }",
+    "SELECT * WHERE { ?s ?p ?o } ; DELETE WHERE { ?s ?p ?o }",
+]
+
+
+def _count(client) -> int:
+    r = client.get("/sparql?query=" + quote(COUNT), headers={"Accept": "application/sparql-results+json"})
+    return int(r.get_json()["results"]["bindings"][0]["n"]["value"])
+
+
+def _routes(client, update, headers=None):
+    headers = headers or {}
+    yield client.post("/sparql", data={"update": update}, headers=headers)
+    yield client.post("/sparql", data=update, content_type="application/sparql-update", headers=headers)
+    yield client.get("/sparql?update=" + quote(update), headers=headers)
+    yield client.post("/sparql?update=" + quote(update), data="", content_type="application/x-www-form-urlencoded",
+                      headers=headers)
+
+
+def test_updates_are_refused_by_every_route(client):
+    before = _count(client)
+    for response in _routes(client, INSERT):
+        assert response.status_code == 403
+        assert "read-only" in response.get_json()["error"]
+    assert _count(client) == before
+
+
+@pytest.mark.parametrize("text", SMUGGLED)
+def test_update_operations_inside_query_are_refused(client, text):
+    before = _count(client)
+    for r in (client.get("/sparql?query=" + quote(text)), client.post("/sparql", data={"query": text}),
+              client.post("/sparql", data=text, content_type="application/sparql-query")):
+        assert r.status_code == 403, (text, r.status_code)
+    assert _count(client) == before
+
+
+@pytest.fixture()
+def unlocked(tiny_copy):
+    settings = load_settings({"root": str(tiny_copy), "update_token": "s3cret", "service_allowlist": ""}, environ={})
+    app = create_app(settings)
+    yield app.test_client()
+    app.extensions["scokg"].runtime.close()
+
+
+def test_token_server_refuses_without_or_with_a_wrong_token(unlocked):
+    before = _count(unlocked)
+    for headers in ({}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic czNjcmV0"}):
+        for response in _routes(unlocked, INSERT, headers):
+            assert response.status_code == 403
+    assert _count(unlocked) == before
+
+
+def test_token_server_applies_an_update_and_answers_anew(unlocked):
+    first = unlocked.get("/sparql?query=" + quote(COUNT), headers={"Accept": "application/sparql-results+json"})
+    before = int(first.get_json()["results"]["bindings"][0]["n"]["value"])
+    r = unlocked.post("/sparql", data={"update": INSERT}, headers={"Authorization": "Bearer s3cret"})
+    assert r.status_code == 204
+    again = unlocked.get("/sparql?query=" + quote(COUNT), headers={"Accept": "application/sparql-results+json",
+                                                                   "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200, "a cached answer or ETag from before the update must not be reused"
+    assert int(again.get_json()["results"]["bindings"][0]["n"]["value"]) == before + 1
+
+
+def test_update_token_needs_a_single_worker(tiny_copy):
+    settings = load_settings({"root": str(tiny_copy), "update_token": "x", "workers": 2}, environ={})
+    with pytest.raises(ConfigError, match="--workers 1"):
+        run_server(settings)
