@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, render_template, request
+from flask import Response, current_app, request
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, VOID, XSD
 
@@ -57,8 +57,6 @@ def service_description() -> Graph:
         g.add((ds, SD.namedGraph, ng))
         g.add((ng, RDF.type, SD.NamedGraph))
         g.add((ng, SD.name, URIRef(iri)))
-    limits = URIRef(str(SD) + "limits")  # stated as plain comment-like facts below
-    del limits
     g.add((svc, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"), Literal(
         f"Read-only. Results are capped at {settings.max_rows} rows (header X-Result-Truncated announces a cut); "
         f"queries stop after {settings.query_timeout:g} s.", lang="en")))
@@ -69,7 +67,10 @@ def service_description_response(params) -> Response:
     table = {**conneg.HTML, **conneg.RDF_FORMATS}
     media = conneg.negotiate(request.headers.get("Accept"), table, "text/turtle")
     if media == "text/html":
-        return Response(render_template("query.html"), mimetype="text/html")
+        from .query_page import render_query_page
+        from .views import page_lang
+
+        return render_query_page(lang=page_lang())
     body = service_description().serialize(format=_rdflib_format(media))
     response = Response(body, mimetype=media)
     response.headers["Content-Type"] = f"{media}; charset=utf-8"

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, request
 
-from . import conneg, protocol
+from . import conneg, protocol, query_page
 from .app import get_runtime
 from .errors import (
     BadRequest,
@@ -22,6 +22,7 @@ from .errors import (
     PayloadTooLarge,
     QuerySyntaxError,
     QueryTimeout,
+    ScokgError,
     UnsupportedMediaType,
 )
 
@@ -188,6 +189,8 @@ def run_query(text: str, params) -> Response:
     if protocol.service_iris(text):
         timeout = min(timeout, settings.service_timeout)
     accept = request.headers.get("Accept")
+    if query_page.wants_html(accept, params):
+        return _run_for_people(text, params, timeout)
     select_type, graph_type = _choose(params, accept)
     default_graphs = params.get("default-graph-uri") or None
     named_graphs = params.get("named-graph-uri") or None
@@ -219,6 +222,24 @@ def run_query(text: str, params) -> Response:
     if answer.truncated:
         response.headers["X-Result-Truncated"] = "true"
     _caching(response, etag)
+    return response
+
+
+def _run_for_people(text: str, params, timeout: float) -> Response:
+    """A browser's query: the query page with the results as a table, or with the error beside the query."""
+    from .views import page_lang
+
+    lang = page_lang()
+    try:
+        answer = get_runtime().execute(text, "application/sparql-results+json", "text/turtle",
+                                       default_graphs=params.get("default-graph-uri") or None,
+                                       named_graphs=params.get("named-graph-uri") or None, timeout=timeout)
+    except ScokgError as exc:
+        if isinstance(exc, QuerySyntaxError) and protocol.looks_like_update(text):
+            exc = Forbidden("this endpoint is read-only: update operations are refused")
+        return query_page.render_query_page(text, lang=lang, status=exc.status, error=exc.message)
+    response = query_page.render_query_page(text, answer, lang=lang)
+    response.headers["Vary"] = "Accept, Accept-Language"
     return response
 
 
