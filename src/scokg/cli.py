@@ -206,3 +206,12 @@ def get(ctx, path, accept):
 
 def main():  # pragma: no cover
     cli()
+
+
+def _register() -> None:
+    from .cli_link import link
+
+    cli.add_command(link)
+
+
+_register()
