@@ -91,3 +91,9 @@ class UpstreamError(ScokgError):
 
 class QueryTimeout(ScokgError):
     status = 503
+
+
+class QueryTooComplex(ScokgError):
+    """The engine's process died evaluating the query (a stack overflow on extreme nesting or chaining)."""
+
+    status = 400

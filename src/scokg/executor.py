@@ -19,7 +19,7 @@ import threading
 import time
 from collections import deque
 
-from .errors import QueryTimeout, ScokgError
+from .errors import QueryTimeout, QueryTooComplex, ScokgError
 
 log = logging.getLogger(__name__)
 _HEADER = struct.Struct("!I")
@@ -153,7 +153,9 @@ class QueryExecutor:
         except (EOFError, OSError) as exc:
             worker.kill()
             self._release(self._spawn())
-            raise RuntimeError(f"query executor died: {exc}") from None
+            log.warning("a query executor died (%s) on: %.200r", exc, args[0] if args else "")
+            raise QueryTooComplex("the query engine failed on this query: it is probably nested or chained too "
+                                  "deeply", hint="simplify the query; other queries are not affected") from None
         worker.sock.settimeout(None)
         self._release(worker)
         if status == "err":

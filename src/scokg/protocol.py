@@ -63,3 +63,21 @@ def service_iris(text: str) -> list[str]:
             pfx, _, local = ref.partition(":")
             out.append(prefixes.get(pfx, ref + " (undeclared prefix)") + local if pfx in prefixes else ref)
     return out
+
+
+def nesting_depth(text: str) -> int:
+    """How deep braces, parentheses and brackets nest outside strings, IRIs and comments.
+
+    >>> nesting_depth('SELECT * { ?s ?p "{{{" FILTER((?o)) }')
+    3
+    """
+    code, _ = _mask(text)
+    code = re.sub(r"<[^>]*>", " ", code)
+    depth = deepest = 0
+    for ch in code:
+        if ch in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "})]":
+            depth = max(0, depth - 1)
+    return deepest

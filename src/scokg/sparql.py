@@ -31,6 +31,8 @@ ALLOW = ("GET", "POST", "OPTIONS")
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
+# Deeper nesting than any real query needs; the engine's recursive parser must never see the 10,000-deep kind.
+MAX_NESTING = 100
 
 
 def _settings():
@@ -107,6 +109,8 @@ def run_update(params) -> Response:
     if params.get("using-graph-uri") or params.get("using-named-graph-uri"):
         raise BadRequest("using-graph-uri and using-named-graph-uri are not supported",
                          hint="name the graphs with USING, WITH or GRAPH in the update itself")
+    if protocol.nesting_depth(updates[0]) > MAX_NESTING:
+        raise BadRequest(f"the update nests deeper than the limit of {MAX_NESTING} levels")
     version = get_runtime().update(updates[0])
     response = Response(status=204)
     response.headers["X-Dataset-Version"] = version
@@ -183,6 +187,9 @@ def run_query(text: str, params) -> Response:
         raise PayloadTooLarge(f"the query is longer than the limit of {settings.max_query_bytes} bytes")
     if not text.strip():
         raise BadRequest("the query is empty")
+    depth = protocol.nesting_depth(text)
+    if depth > MAX_NESTING:
+        raise BadRequest(f"the query nests {depth} levels deep; the limit is {MAX_NESTING}")
     allow = [s.strip() for s in settings.service_allowlist.split(",") if s.strip()]
     _check_service(text, allow)
     timeout = settings.query_timeout
