@@ -65,6 +65,19 @@ def service_iris(text: str) -> list[str]:
     return out
 
 
+_LOAD = re.compile(r"\bLOAD\s+(?:SILENT\s+)?<([^>]*)>", re.I)
+
+
+def load_iris(text: str) -> list[str]:
+    """The documents an update's LOAD operations would fetch.
+
+    >>> load_iris('LOAD SILENT <http://x/a.ttl> INTO GRAPH <urn:g> ; LOAD <http://y/b.ttl>')
+    ['http://x/a.ttl', 'http://y/b.ttl']
+    """
+    code, _ = _mask(text)
+    return _LOAD.findall(code)
+
+
 def nesting_depth(text: str) -> int:
     """How deep braces, parentheses and brackets nest outside strings, IRIs and comments.
 

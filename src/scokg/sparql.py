@@ -109,6 +109,11 @@ def run_update(params) -> Response:
     if params.get("using-graph-uri") or params.get("using-named-graph-uri"):
         raise BadRequest("using-graph-uri and using-named-graph-uri are not supported",
                          hint="name the graphs with USING, WITH or GRAPH in the update itself")
+    allow = [x.strip() for x in _settings().service_allowlist.split(",") if x.strip()]
+    _check_service(updates[0], allow)
+    for iri in protocol.load_iris(updates[0]):
+        if iri not in allow:
+            raise BadRequest(f"LOAD <{iri}> is not allowed", hint="allowed sources: " + (", ".join(allow) or "none"))
     if protocol.nesting_depth(updates[0]) > MAX_NESTING:
         raise BadRequest(f"the update nests deeper than the limit of {MAX_NESTING} levels")
     version = get_runtime().update(updates[0])

@@ -76,12 +76,16 @@ def local_path(iri: str) -> str | None:
     return None
 
 
+SAFE_SCHEMES = ("http", "https", "mailto", "urn", "ftp")
+
+
 def href(iri: str) -> str:
     """Where a link to ``iri`` goes: our pages keep an explicitly chosen language."""
     iri = str(iri)
     path = request.script_root + iri if iri.startswith("/") else local_path(iri)
     if path is None:
-        return str(iri)
+        # Only web links leave the site: a javascript: or data: IRI in the data must never become a live link.
+        return iri if iri.split(":", 1)[0].lower() in SAFE_SCHEMES else "#unsafe-link"
     if "lang" in request.args and page_lang() in LANGS:
         path, hash_, frag = path.partition("#")
         sep = "&" if "?" in path else "?"
