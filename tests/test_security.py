@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -112,9 +112,9 @@ TRAVERSALS = ["/dumps/..%2f..%2fpyproject.toml", "/dumps/%2e%2e/%2e%2e/pyproject
 def test_path_traversal_is_refused(client, path):
     r = client.get(path)
     if r.status_code == 308:  # werkzeug merges double slashes: the redirect stays inside the same folder
-        assert r.headers["Location"].split("//")[-1].startswith(path.split("/")[1] + "/") or \
-            r.headers["Location"].startswith("/" + path.split("/")[1] + "/")
-        r = client.get(r.headers["Location"])
+        location = urlsplit(r.headers["Location"]).path
+        assert location.startswith("/" + path.split("/")[1] + "/"), location
+        r = client.get(location)
     assert r.status_code in (400, 404), (path, r.status_code)
     body = r.get_data(as_text=True)
     assert "[project]" not in body and "root:x:0:0" not in body
