@@ -39,13 +39,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def scokg_server(workers: int = 2, root: Path = ROOT, extra: tuple[str, ...] = (), ready_timeout: float = 60):
-    """`scokg serve` in a subprocess on 127.0.0.1; yields (url, process); killed on exit."""
+def scokg_server(workers: int = 2, root: Path = ROOT, extra: tuple[str, ...] = (), ready_timeout: float = 60,
+                 log: Path | None = None):
+    """`scokg serve` in a subprocess on 127.0.0.1; yields (url, process); killed on exit. Its stderr goes to
+    `log` when given."""
     port = free_port()
     scokg = Path(sys.executable).parent / "scokg"
     cmd = [str(scokg), "--root", str(root), "serve", "--host", "127.0.0.1", "--port", str(port),
            "--workers", str(workers), *extra]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    err = open(log, "wb") if log else subprocess.PIPE  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + ready_timeout
     try:
@@ -56,7 +59,8 @@ def scokg_server(workers: int = 2, root: Path = ROOT, extra: tuple[str, ...] = (
                         break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("scokg serve did not start: " + proc.stderr.read().decode()[-2000:]) from None
+                    text = Path(log).read_text() if log else proc.stderr.read().decode()
+                    raise RuntimeError("scokg serve did not start: " + text[-2000:]) from None
                 time.sleep(0.1)
         yield url, proc
     finally:
@@ -66,6 +70,8 @@ def scokg_server(workers: int = 2, root: Path = ROOT, extra: tuple[str, ...] = (
         except (ProcessLookupError, subprocess.TimeoutExpired):
             os.killpg(proc.pid, 9)
             proc.wait(timeout=10)
+        if log:
+            err.close()
 
 
 def run_load(url: str, clients: int = 32, seconds: float = 60, queries: list[str] | None = None,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import errno
+import logging
 import socket
 
 from .errors import ConfigError
+
+log = logging.getLogger("scokg.server")
 
 
 def check_port(host: str, port: int) -> None:
@@ -19,6 +22,21 @@ def check_port(host: str, port: int) -> None:
             raise ConfigError(f"port {port} on {host} is already in use",
                               hint="stop the other server or pass --port") from None
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+def load_release(settings):
+    """A new app over the release on disk, or None (logged) when it cannot be loaded or does not validate."""
+    from .app import create_app
+    from .errors import ScokgError, ValidationFailed
+
+    try:
+        app = create_app(settings, start_executor=False)
+    except ScokgError as exc:
+        detail = exc.report.format() if isinstance(exc, ValidationFailed) else str(exc)
+        log.error("reload refused, the previous release keeps serving: %s", detail)
+        return None
+    log.warning("reloaded: serving release %s", app.extensions["scokg"].runtime.store.version)
+    return app
 
 
 def run_server(settings) -> None:
@@ -57,5 +75,15 @@ def run_server(settings) -> None:
 
         def load(self):
             return app
+
+        def reload(self):
+            # SIGHUP: gunicorn calls this, then forks new workers from self.callable and retires the old ones
+            # gracefully, so each request sees one whole release. A release that fails is refused: old one stays.
+            super().reload()
+            fresh = load_release(settings)
+            if fresh is not None:
+                old, self.callable = self.callable, fresh
+                if old is not None:
+                    old.extensions["scokg"].runtime.close()
 
     Server().run()

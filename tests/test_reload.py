@@ -1,0 +1,71 @@
+"""SIGHUP swaps in the release on disk: a good one is served, a broken one is refused and the old one keeps
+serving (`scokg serve` in a subprocess on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from load import run_load, scokg_server  # noqa: E402
+
+pytestmark = pytest.mark.slow
+LABEL = "SELECT ?l WHERE { <https://w3id.org/scokg/id/almaty> <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+
+
+def _labels(url: str) -> set[str]:
+    with urllib.request.urlopen(url + "/sparql?query=" + quote(LABEL), timeout=10) as r:
+        return {b["l"]["value"] for b in json.loads(r.read())["results"]["bindings"]}
+
+
+def _wait_for(predicate, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _replace(root: Path, old: str, new: str) -> None:
+    path = root / "data" / "tiny.ttl"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_sighup_reloads_good_releases_and_refuses_bad_ones(tiny_copy, tmp_path):
+    log = tmp_path / "serve.log"
+    with scokg_server(workers=2, root=tiny_copy, extra=("--query-timeout", "5"), log=log) as (url, proc):
+        assert _labels(url) == {"Almaty"}
+
+        _replace(tiny_copy, '"Almaty"@en', '"Alma-Ata"@en')
+        os.kill(proc.pid, signal.SIGHUP)
+        assert _wait_for(lambda: "Alma-Ata" in _labels(url)), "the new release was not served"
+        assert run_load(url, clients=4, seconds=2, queries=[LABEL])["errors"] == 0
+
+        # bad Turtle: refused, the last good release keeps serving through the reload
+        with open(tiny_copy / "data" / "tiny.ttl", "a", encoding="utf-8") as f:
+            f.write('\nid:broken rdfs:label "unterminated .\n')
+        os.kill(proc.pid, signal.SIGHUP)
+        assert _wait_for(lambda: "reload refused" in log.read_text(errors="replace"), 20)
+        stats = run_load(url, clients=4, seconds=3, queries=[LABEL])
+        assert stats["errors"] == 0
+        assert _labels(url) == {"Almaty", "Alma-Ata"}
+        assert "tiny.ttl:" in log.read_text(errors="replace")
+
+        # a release that parses but violates a shape: refused as well
+        (tiny_copy / "data" / "tiny.ttl").write_text(
+            (tiny_copy / "data" / "tiny.ttl").read_text().replace('id:broken rdfs:label "unterminated .\n', "")
+            .replace('"Almaty"@de', '"Almaty"@it'), encoding="utf-8")  # no German label: a violation
+        count = log.read_text(errors="replace").count("reload refused")
+        os.kill(proc.pid, signal.SIGHUP)
+        assert _wait_for(lambda: log.read_text(errors="replace").count("reload refused") > count, 20)
+        assert "does not conform" in log.read_text(errors="replace") or "Violation" in log.read_text(errors="replace")
+        assert _labels(url) == {"Almaty", "Alma-Ata"}
