@@ -88,3 +88,15 @@ def test_update_token_needs_a_single_worker(tiny_copy):
     settings = load_settings({"root": str(tiny_copy), "update_token": "x", "workers": 2}, environ={})
     with pytest.raises(ConfigError, match="--workers 1"):
         run_server(settings)
+
+
+@pytest.mark.parametrize("path", ["/sparql", "/sparql?graph=urn:x:g", "/sparql?default", "/id/almaty", "/id/new-thing",
+                                  "/dumps/scokg.ttl", "/dumps/", "/graph?graph=urn:x:g", "/store?default", "/rdf-graph-store",
+                                  "/ontology", "/dataset", "/"])
+def test_graph_store_protocol_writes_change_nothing(client, path):
+    before = _count(client)
+    turtle = "<urn:x:a> <urn:x:b> <urn:x:c> ."
+    for method in ("put", "post", "delete", "patch"):
+        r = getattr(client, method)(path, data=turtle, content_type="text/turtle")
+        assert r.status_code in (403, 404, 405, 415), (method, path, r.status_code)
+    assert _count(client) == before
