@@ -90,9 +90,11 @@ def test_update_token_needs_a_single_worker(tiny_copy):
         run_server(settings)
 
 
-@pytest.mark.parametrize("path", ["/sparql", "/sparql?graph=urn:x:g", "/sparql?default", "/id/almaty", "/id/new-thing",
-                                  "/dumps/scokg.ttl", "/dumps/", "/graph?graph=urn:x:g", "/store?default", "/rdf-graph-store",
-                                  "/ontology", "/dataset", "/"])
+GSP_PATHS = ["/sparql", "/sparql?graph=urn:x:g", "/sparql?default", "/id/almaty", "/id/new-thing", "/dumps/scokg.ttl",
+             "/dumps/", "/graph?graph=urn:x:g", "/store?default", "/rdf-graph-store", "/ontology", "/dataset", "/"]
+
+
+@pytest.mark.parametrize("path", GSP_PATHS)
 def test_graph_store_protocol_writes_change_nothing(client, path):
     before = _count(client)
     turtle = "<urn:x:a> <urn:x:b> <urn:x:c> ."
