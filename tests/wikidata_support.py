@@ -140,3 +140,31 @@ class SilentServer:
         for c in self._held:
             c.close()
         self.sock.close()
+
+
+class EmptyOxigraph:
+    """`oxigraph serve` in memory, read-write: query at /query, Graph Store Protocol at /store."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.query_url, self.store_url = self.base + "/query", self.base + "/store"
+        self.process = None
+
+    def __enter__(self):
+        self.process = subprocess.Popen([oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{self.port}"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.query_url + "?query=ASK%7B%7D", timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        self.__exit__()
+        raise RuntimeError("oxigraph serve did not start")
+
+    def __exit__(self, *exc):
+        if self.process:
+            self.process.kill()
+            self.process.wait(timeout=10)

@@ -210,8 +210,10 @@ def main():  # pragma: no cover
 
 def _register() -> None:
     from .cli_link import link
+    from .cli_load import load
 
     cli.add_command(link)
+    cli.add_command(load)
 
 
 _register()

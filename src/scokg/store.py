@@ -95,6 +95,29 @@ WHERE {{
 }}"""
 
 
+def answer_from(res, select_type, graph_type, max_rows: int) -> Answer:
+    """Serialise pyoxigraph results in the negotiated media type, with the row cap."""
+    try:
+        if isinstance(res, ox.QuerySolutions):
+            if select_type is None:
+                raise NotAcceptable("no acceptable media type for SELECT results",
+                                    hint="accept one of " + ", ".join(results.SELECT_TYPES))
+            body, n, cut = results.write_select(res, select_type, max_rows)
+            return Answer("select", select_type, body, n, cut)
+        if isinstance(res, ox.QueryBoolean):
+            if select_type is None:
+                raise NotAcceptable("no acceptable media type for ASK results",
+                                    hint="accept one of " + ", ".join(results.SELECT_TYPES))
+            return Answer("ask", select_type, results.write_boolean(bool(res), select_type), 1)
+        if graph_type is None:
+            raise NotAcceptable("no acceptable media type for graph results",
+                                hint="accept one of " + ", ".join(results.GRAPH_TYPES))
+        body, n, cut = results.write_triples(res, graph_type, max_rows, PREFIXES)
+        return Answer("graph", graph_type, body, n, cut)
+    except OSError as exc:
+        raise UpstreamError(f"a federated SERVICE call failed: {exc}") from None
+
+
 class OxigraphStore:
     """The embedded store: pyoxigraph, in memory or on disk."""
 
@@ -125,26 +148,7 @@ class OxigraphStore:
 
     def execute(self, text, select_type, graph_type, *, default_graphs=None, named_graphs=None,
                 max_rows=10000) -> Answer:
-        res = self._run(text, default_graphs, named_graphs)
-        try:
-            if isinstance(res, ox.QuerySolutions):
-                if select_type is None:
-                    raise NotAcceptable("no acceptable media type for SELECT results",
-                                        hint="accept one of " + ", ".join(results.SELECT_TYPES))
-                body, n, cut = results.write_select(res, select_type, max_rows)
-                return Answer("select", select_type, body, n, cut)
-            if isinstance(res, ox.QueryBoolean):
-                if select_type is None:
-                    raise NotAcceptable("no acceptable media type for ASK results",
-                                        hint="accept one of " + ", ".join(results.SELECT_TYPES))
-                return Answer("ask", select_type, results.write_boolean(bool(res), select_type), 1)
-            if graph_type is None:
-                raise NotAcceptable("no acceptable media type for graph results",
-                                    hint="accept one of " + ", ".join(results.GRAPH_TYPES))
-            body, n, cut = results.write_triples(res, graph_type, max_rows, PREFIXES)
-            return Answer("graph", graph_type, body, n, cut)
-        except OSError as exc:
-            raise UpstreamError(f"a federated SERVICE call failed: {exc}") from None
+        return answer_from(self._run(text, default_graphs, named_graphs), select_type, graph_type, max_rows)
 
     # -- internal queries ----------------------------------------------------------------
     def select(self, text: str) -> list[dict]:
