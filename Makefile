@@ -33,7 +33,12 @@ lint: install-test
 test: lint
 	$(BIN)/pytest -q
 
-bench: install-test
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	touch $@
+
+# Needs wrk (apt-get install wrk); Virtuoso joins when virtuoso-opensource is installed.
+bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py --quick
 
 clean:

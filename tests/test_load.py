@@ -98,3 +98,13 @@ def test_a_killed_worker_is_replaced_and_only_its_requests_fail(server):
     after = _workers(proc.pid)
     assert victim not in after and len(after) == 2, "gunicorn replaced the worker"
     assert run_load(url, clients=4, seconds=2)["errors"] == 0
+
+
+def test_granian_serves_the_same_app_under_load():
+    with scokg_server(workers=2, extra=("--server", "granian", "--query-timeout", "2")) as (url, _):
+        stats = run_load(url, clients=8, seconds=4)
+        print(f"\ngranian: {stats['requests']} requests, {stats['rps']:.0f} req/s, p99 {stats['p99_ms']:.1f} ms")
+        assert stats["requests"] > 100 and stats["errors"] == 0, stats["statuses"]
+        status, body, seconds = _get(url, RUNAWAY)
+        assert status == 503 and b"time limit of 2 s" in body and seconds < 6
+        assert _get(url, SIMPLE)[0] == 200

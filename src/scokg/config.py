@@ -73,6 +73,8 @@ OPTIONS: tuple[Option, ...] = (
            "Comma-separated endpoints that SERVICE may call; empty forbids SERVICE.", str),
     Option("wikidata_endpoint", "https://query.wikidata.org/sparql", "Wikidata SPARQL endpoint for 'scokg link'.",
            str),
+    Option("server", "gunicorn", "HTTP server: gunicorn (workers share one loaded graph; SIGHUP reloads) or "
+           "granian (Rust HTTP, fastest on cached answers; each worker loads its own copy).", str),
     Option("debug", False, "Show debugging details (never in production).", _bool),
 )
 
@@ -122,6 +124,15 @@ def load_settings(overrides: dict[str, Any] | None = None, environ: dict[str, st
                 raise ConfigError(f"unknown setting {name!r}", hint="see 'scokg --help-settings'")
             values[name] = _coerce(OPTION_BY_NAME[name], value)
     return Settings(**values)
+
+
+def settings_environ(settings) -> dict[str, str]:
+    """The settings as SCOKG_* variables, so that another process resolves exactly the same settings."""
+    out = {}
+    for o in OPTIONS:
+        value = getattr(settings, o.name)
+        out[f"SCOKG_{o.name.upper()}"] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    return out
 
 
 def settings_help() -> str:

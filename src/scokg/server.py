@@ -47,6 +47,10 @@ def run_server(settings) -> None:
                           "so an update would reach only one of them",
                           hint="serve with --workers 1, or load releases with 'scokg load' into a shared store")
     check_port(settings.host, settings.port)
+    if settings.server == "granian" and not settings.debug:
+        return run_granian(settings)
+    if settings.server not in ("gunicorn", "granian"):
+        raise ConfigError(f"unknown server {settings.server!r}", hint="use gunicorn or granian")
     if settings.debug:
         app = create_app(settings)
         app.run(host=settings.host, port=settings.port, debug=False, threaded=True, use_reloader=False)
@@ -87,3 +91,26 @@ def run_server(settings) -> None:
                     old.extensions["scokg"].runtime.close()
 
     Server().run()
+
+
+def run_granian(settings) -> None:
+    """Granian's Rust HTTP layer in front of the same app; each worker builds the app with create_app()."""
+    import os
+
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    from .config import settings_environ
+
+    if settings.validate and settings.backend == "oxigraph":
+        from .errors import ValidationFailed
+        from .validate import validate_sources
+
+        report = validate_sources(settings.root)
+        if not report.conforms:
+            raise ValidationFailed(report)
+    # Validated once here; the workers read the same settings from the environment.
+    os.environ.update({**settings_environ(settings), "SCOKG_VALIDATE": "false"})
+    Granian("scokg.app:create_app", factory=True, address=settings.host, port=settings.port,
+            interface=Interfaces.WSGI, workers=settings.workers, blocking_threads=settings.threads,
+            respawn_failed_workers=True, log_access=False).serve()

@@ -1,0 +1,422 @@
+"""scokg against the SPARQL servers a user would pick instead, side by side in one run on this machine.
+
+    python bench/run.py --quick                 # the real graph, 3 s per query: under two minutes
+    python bench/run.py --size S,M --seconds 10 # the real graph and 1,000,000 triples
+
+Each server starts on 127.0.0.1 with the same data (ontology + data; scokg also loads its shapes, outside the
+default graph); the run checks that all give the same answers, then drives each query with `wrk` (8 keep-alive
+connections, 2 threads) after a warm-up, and prints requests/s, p50, p99, errors, startup time (files to first
+answer) and resident memory (PSS of all the server's processes), with the ratio of scokg to each peer, query by
+query and as a geometric mean. Results also go to bench/results/<time>.json.
+Peers: `oxigraph serve` (PyPI oxigraph), rdflib-endpoint (PyPI), Virtuoso 7 (Debian) when installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(HERE))
+from generate import generate  # noqa: E402
+
+SIZES = {"S": 0, "M": 1_000_000, "L": 10_000_000}
+SELECT_ACCEPT = "application/sparql-results+json"
+GRAPH_ACCEPT = "application/n-triples"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def queries() -> dict[str, str]:
+    out = {p.stem: p.read_text() for p in sorted((HERE / "queries").glob("*.rq"))}
+    return out
+
+
+def is_graph_query(text: str) -> bool:
+    body = re.sub(r"(?m)^\s*(#.*|PREFIX.*)$", "", text)
+    return bool(re.match(r"\s*(CONSTRUCT|DESCRIBE)\b", body, re.I))
+
+
+# ---------------------------------------------------------------- data
+
+
+def prepare(size: str, work: Path) -> Path:
+    """A project folder (ontology/, data/, shapes/) for a size; S is the real project."""
+    if size == "S":
+        return ROOT
+    folder = work / size
+    data = folder / "data" / "generated.nt"
+    if not data.exists():
+        for name in ("ontology", "shapes"):
+            shutil.copytree(ROOT / name, folder / name, dirs_exist_ok=True)
+        data.parent.mkdir(parents=True, exist_ok=True)
+        with open(data, "wb") as f:
+            n = generate(SIZES[size], f)
+        print(f"generated {n} triples for size {size}", file=sys.stderr)
+    return folder
+
+
+def peer_files(project: Path, work: Path) -> list[Path]:
+    """Ontology and data as N-Triples files (what the peers load)."""
+    import pyoxigraph as ox
+
+    out = work / f"peer-{project.name}.nt"
+    if not out.exists() or project == ROOT:
+        with open(out, "wb") as f:
+            for folder in ("ontology", "data"):
+                for path in sorted((project / folder).rglob("*")):
+                    if path.suffix in (".ttl", ".nt"):
+                        fmt = ox.RdfFormat.TURTLE if path.suffix == ".ttl" else ox.RdfFormat.N_TRIPLES
+                        ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
+                                      for q in ox.parse(path=str(path), format=fmt)), f, ox.RdfFormat.N_TRIPLES)
+    return [out]
+
+
+# ---------------------------------------------------------------- servers
+
+
+@dataclass
+class Server:
+    name: str
+    url: str = ""
+    procs: list = field(default_factory=list)
+    startup: float = 0.0
+    note: str = ""
+
+    def stop(self) -> None:
+        for p in self.procs:
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for p in self.procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait(timeout=10)
+
+    def memory_mb(self) -> float:
+        """PSS of every process in the servers' process groups (shared pages counted once)."""
+        groups = {p.pid for p in self.procs}
+        total = 0
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                if os.getpgid(int(entry)) not in groups:
+                    continue
+                with open(f"/proc/{entry}/smaps_rollup") as f:
+                    total += sum(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+            except (OSError, ProcessLookupError):
+                continue
+        return total / 1024
+
+
+def _spawn(cmd, log: Path, env=None) -> subprocess.Popen:
+    return subprocess.Popen(cmd, stdout=open(log, "ab"), stderr=subprocess.STDOUT, start_new_session=True,  # noqa: SIM115
+                            env=env)
+
+
+def _wait_ready(server: Server, started: float, timeout: float) -> None:
+    deadline = started + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(server.url + "?query=" + quote("ASK { ?s ?p ?o }"), timeout=5) as r:
+                if r.status == 200:
+                    server.startup = time.monotonic() - started
+                    return
+        except (OSError, urllib.error.HTTPError):
+            pass
+        for p in server.procs:
+            if p.poll() is not None and p.returncode != 0:
+                raise RuntimeError(f"{server.name} exited with {p.returncode}")
+        time.sleep(0.1)
+    raise RuntimeError(f"{server.name} did not answer within {timeout:.0f} s")
+
+
+def start_scokg(project: Path, work: Path, workers: int = 2, server: str = "gunicorn") -> Server:
+    port = free_port()
+    s = Server("scokg" if server == "gunicorn" else f"scokg-{server}", f"http://127.0.0.1:{port}/sparql")
+    validate = [] if project == ROOT else ["--no-validate"]
+    started = time.monotonic()
+    s.procs.append(_spawn([str(BIN / "scokg"), "--root", str(project), "serve", "--host", "127.0.0.1", "--port",
+                           str(port), "--workers", str(workers), "--query-timeout", "60", "--server", server,
+                           *validate], work / f"{s.name}.log"))
+    s.note = ("validated" if not validate else "--no-validate") + f", {server}"
+    _wait_ready(s, started, 600)
+    return s
+
+
+def start_oxigraph(files: list[Path], work: Path) -> Server:
+    port = free_port()
+    s = Server("oxigraph", f"http://127.0.0.1:{port}/query")
+    location = Path(tempfile.mkdtemp(dir=work, prefix="oxigraph-"))
+    started = time.monotonic()
+    cmd = [str(BIN / "oxigraph"), "load", "--location", str(location)]
+    for f in files:
+        cmd += ["--file", str(f)]
+    subprocess.run(cmd, check=True, capture_output=True)
+    s.procs.append(_spawn([str(BIN / "oxigraph"), "serve-read-only", "--location", str(location), "--bind",
+                           f"127.0.0.1:{port}"], work / "oxigraph.log"))
+    s.note = "on-disk store, load + serve-read-only"
+    _wait_ready(s, started, 600)
+    return s
+
+
+def start_rdflib_endpoint(files: list[Path], work: Path) -> Server:
+    port = free_port()
+    s = Server("rdflib-endpoint", f"http://127.0.0.1:{port}/")
+    started = time.monotonic()
+    s.procs.append(_spawn([str(BIN / "rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port),
+                           *map(str, files)], work / "rdflib-endpoint.log"))
+    _wait_ready(s, started, 900)
+    return s
+
+
+VIRTUOSO_INI = """[Database]
+DatabaseFile={d}/virtuoso.db
+ErrorLogFile={d}/virtuoso.log
+LockFile={d}/virtuoso.lck
+TransactionFile={d}/virtuoso.trx
+xa_persistent_file={d}/virtuoso.pxa
+ErrorLogLevel=7
+FileExtend=200
+MaxCheckpointRemap=2000
+Striping=0
+TempStorage=TempDatabase
+[TempDatabase]
+DatabaseFile={d}/virtuoso-temp.db
+TransactionFile={d}/virtuoso-temp.trx
+MaxCheckpointRemap=2000
+Striping=0
+[Parameters]
+ServerPort=127.0.0.1:{isql}
+DirsAllowed=., {d}, /usr/share/virtuoso-opensource-7/vad
+NumberOfBuffers=60000
+MaxDirtyBuffers=40000
+ThreadsPerQuery=2
+MaxQueryMem=400M
+[HTTPServer]
+ServerPort=127.0.0.1:{http}
+ServerRoot=/var/lib/virtuoso-opensource-7/vsp
+MaxClientConnections=16
+ServerThreads=16
+[SPARQL]
+ResultSetMaxRows=1000000
+MaxQueryExecutionTime=120
+MaxQueryCostEstimationTime=0
+"""
+
+
+def start_virtuoso(files: list[Path], work: Path) -> Server | None:
+    binary = shutil.which("virtuoso-t")
+    isql = shutil.which("isql-vt") or shutil.which("isql")
+    if not binary or not isql:
+        return None
+    d = Path(tempfile.mkdtemp(dir=work, prefix="virtuoso-"))
+    for f in files:
+        shutil.copy(f, d / f.name)
+    isql_port, http_port = free_port(), free_port()
+    (d / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=d, isql=isql_port, http=http_port))
+    s = Server("virtuoso", f"http://127.0.0.1:{http_port}/sparql")
+    started = time.monotonic()
+    s.procs.append(_spawn([binary, "-f", "-c", str(d / "virtuoso.ini")], work / "virtuoso.log"))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        r = subprocess.run([isql, str(isql_port), "dba", "dba", "exec=status();"], capture_output=True, timeout=30)
+        if r.returncode == 0:
+            break
+        time.sleep(0.5)
+    script = (f"ld_dir('{d}', '*.nt', 'https://w3id.org/scokg/graph/bench'); rdf_loader_run(); checkpoint;")
+    subprocess.run([isql, str(isql_port), "dba", "dba", f"exec={script}"], check=True, capture_output=True,
+                   timeout=1800)
+    s.note = "loaded with ld_dir/rdf_loader_run"
+    _wait_ready(s, started, 60)
+    return s
+
+
+# ---------------------------------------------------------------- answers and load
+
+
+def fetch(url: str, query: str) -> bytes:
+    accept = GRAPH_ACCEPT if is_graph_query(query) else SELECT_ACCEPT
+    req = urllib.request.Request(url + "?query=" + quote(query), headers={"Accept": accept})
+    with urllib.request.urlopen(req, timeout=300) as r:
+        return r.read()
+
+
+def normalise(query: str, body: bytes):
+    """Answers compared by value: rows as sorted tuples of strings; graphs as sets of N-Triples lines."""
+    if is_graph_query(query):
+        import pyoxigraph as ox
+
+        try:
+            triples = ox.parse(body, ox.RdfFormat.N_TRIPLES)
+        except SyntaxError:
+            triples = ox.parse(body, ox.RdfFormat.TURTLE)
+        return sorted({str(t) for t in triples})
+    doc = json.loads(body)
+    if "boolean" in doc:
+        return doc["boolean"]
+    names = doc["head"]["vars"]
+    return sorted(tuple(str(b.get(n, {}).get("value", "")) for n in names) for b in doc["results"]["bindings"])
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def _ms(text: str) -> float:
+    m = re.match(r"([\d.]+)(us|ms|s|m)", text)
+    return float(m.group(1)) * _UNITS[m.group(2)] if m else float("nan")
+
+
+def drive(url: str, query: str, clients: int, seconds: float) -> dict:
+    """wrk with `clients` keep-alive connections; requests/s, p50, p99 (ms) and errors."""
+    accept = GRAPH_ACCEPT if is_graph_query(query) else SELECT_ACCEPT
+    target = url + "?query=" + quote(query)
+    base = ["wrk", "-t", "2", "-c", str(clients), "--timeout", "60s", "-H", f"Accept: {accept}", "--latency"]
+    subprocess.run([*base[:-1], "-d", "1s", target], capture_output=True, timeout=120)  # warm-up
+    out = subprocess.run([*base, "-d", f"{seconds:g}s", target], capture_output=True, text=True,
+                         timeout=seconds + 120).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = re.search(r"50%\s+(\S+)", out)
+    p99 = re.search(r"99%\s+(\S+)", out)
+    errors = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors += int(non2xx.group(1)) if non2xx else 0
+    return {"rps": rps, "p50_ms": _ms(p50.group(1)) if p50 else None, "p99_ms": _ms(p99.group(1)) if p99 else None,
+            "errors": errors}
+
+
+def geomean(xs: list[float]) -> float:
+    xs = [x for x in xs if x > 0]
+    return math.exp(sum(map(math.log, xs)) / len(xs)) if xs else float("nan")
+
+
+# ---------------------------------------------------------------- the run
+
+
+def run_size(size: str, names: list[str], clients: int, seconds: float, work: Path) -> dict:
+    project = prepare(size, work)
+    files = peer_files(project, work)
+    qs = queries()
+    starters = {"scokg": lambda: start_scokg(project, work),
+                "scokg-granian": lambda: start_scokg(project, work, server="granian"),
+                "oxigraph": lambda: start_oxigraph(files, work),
+                "rdflib-endpoint": lambda: start_rdflib_endpoint(files, work),
+                "virtuoso": lambda: start_virtuoso(files, work)}
+    report = {"size": size, "servers": {}, "mismatches": []}
+    reference = None
+    for name in names:
+        print(f"[{size}] starting {name} …", file=sys.stderr)
+        try:
+            server = starters[name]()
+        except Exception as exc:  # noqa: BLE001 - a peer that cannot start is reported, not fatal
+            print(f"[{size}] {name} did not start: {exc}", file=sys.stderr)
+            report["servers"][name] = {"skipped": str(exc)}
+            continue
+        if server is None:
+            report["servers"][name] = {"skipped": "not installed"}
+            continue
+        try:
+            answers = {q: normalise(text, fetch(server.url, text)) for q, text in qs.items()}
+            if reference is None:
+                reference = answers
+            else:
+                for q in qs:
+                    if answers[q] != reference[q]:
+                        report["mismatches"].append(f"{name}: {q}")
+            result = {"startup_s": server.startup, "note": server.note, "queries": {}}
+            for q, text in qs.items():
+                result["queries"][q] = drive(server.url, text, clients, seconds)
+                print(f"[{size}] {name} {q}: {result['queries'][q]['rps']:.1f} req/s", file=sys.stderr)
+            result["memory_mb"] = server.memory_mb()
+            report["servers"][name] = result
+        finally:
+            server.stop()
+    return report
+
+
+def _cell(r: dict) -> str:
+    return f"{r['rps']:,.1f} (p50 {r['p50_ms']:.2f} / p99 {r['p99_ms']:.1f} ms)"
+
+
+def table(report: dict) -> str:
+    servers = {k: v for k, v in report["servers"].items() if "queries" in v}
+    lines = [f"## size {report['size']}", ""]
+    qnames = list(next(iter(servers.values()))["queries"]) if servers else []
+    lines.append("| server | " + " | ".join(qnames) + " | errors | startup | memory |")
+    lines.append("|---" * (len(qnames) + 4) + "|")
+    for name, r in servers.items():
+        cells = [_cell(r['queries'][q])
+                 for q in qnames]
+        errors = sum(r["queries"][q]["errors"] for q in qnames)
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {errors} | {r['startup_s']:.1f} s | "
+                     f"{r['memory_mb']:.0f} MB |")
+    for mine in [n for n in servers if n.startswith("scokg")]:
+        lines += ["", f"| {mine} ÷ peer | " + " | ".join(qnames) + " | geometric mean |",
+                  "|---" * (len(qnames) + 2) + "|"]
+        ours = servers[mine]["queries"]
+        for name, r in servers.items():
+            if name.startswith("scokg"):
+                continue
+            ratios = [ours[q]["rps"] / r["queries"][q]["rps"] if r["queries"][q]["rps"] else float("inf")
+                      for q in qnames]
+            lines.append(f"| {name} | " + " | ".join(f"{x:.2f}×" for x in ratios) + f" | {geomean(ratios):.2f}× |")
+    for name, v in report["servers"].items():
+        if "skipped" in v:
+            lines.append(f"\n{name}: skipped ({v['skipped']})")
+    if report["mismatches"]:
+        lines.append("\nANSWERS DIFFER: " + ", ".join(report["mismatches"]))
+    else:
+        lines.append("\nAll servers gave the same answers to every query.")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="size S, 3 s per query")
+    parser.add_argument("--size", default="S", help="comma-separated: S (real graph), M (1M), L (10M)")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--servers", default="scokg,scokg-granian,oxigraph,rdflib-endpoint,virtuoso")
+    parser.add_argument("--work", type=Path, default=HERE / ".work")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("bench/run.py needs wrk (apt-get install wrk)")
+    sizes = ["S"] if args.quick else args.size.split(",")
+    seconds = 3 if args.quick else args.seconds
+    args.work.mkdir(parents=True, exist_ok=True)
+    reports = [run_size(s, args.servers.split(","), args.clients, seconds, args.work) for s in sizes]
+    text = "\n\n".join(table(r) for r in reports)
+    print(f"{os.cpu_count()} CPUs, {args.clients} keep-alive connections, {seconds:g} s per query\n\n{text}")
+    out = HERE / "results" / time.strftime("%Y%m%dT%H%M%S.json")
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"clients": args.clients, "seconds": seconds, "reports": reports}, indent=2))
+    print(f"\n(saved to {out.relative_to(ROOT)})")
+
+
+if __name__ == "__main__":
+    main()
