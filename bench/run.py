@@ -156,13 +156,15 @@ def _wait_ready(server: Server, started: float, timeout: float) -> None:
     raise RuntimeError(f"{server.name} did not answer within {timeout:.0f} s")
 
 
-def start_scokg(project: Path, work: Path, workers: int = 2, server: str = "gunicorn") -> Server:
+def start_scokg(project: Path, work: Path, workers: int = 2, server: str = "gunicorn", cache: bool = True) -> Server:
     port = free_port()
-    s = Server("scokg" if server == "gunicorn" else f"scokg-{server}", f"http://127.0.0.1:{port}/sparql")
+    name = ("scokg" if server == "gunicorn" else f"scokg-{server}") + ("" if cache else "-uncached")
+    s = Server(name, f"http://127.0.0.1:{port}/sparql")
+    settings = [] if cache else ["--setting", "cache_entries", "0"]
     validate = [] if project == ROOT else ["--no-validate"]
     started = time.monotonic()
-    s.procs.append(_spawn([str(BIN / "scokg"), "--root", str(project), "serve", "--host", "127.0.0.1", "--port",
-                           str(port), "--workers", str(workers), "--query-timeout", "60", "--server", server,
+    s.procs.append(_spawn([str(BIN / "scokg"), "--root", str(project), *settings, "serve", "--host", "127.0.0.1",
+                           "--port", str(port), "--workers", str(workers), "--query-timeout", "60", "--server", server,
                            *validate], work / f"{s.name}.log"))
     s.note = ("validated" if not validate else "--no-validate") + f", {server}"
     _wait_ready(s, started, 600)
@@ -324,6 +326,7 @@ def run_size(size: str, names: list[str], clients: int, seconds: float, work: Pa
     qs = queries()
     starters = {"scokg": lambda: start_scokg(project, work),
                 "scokg-granian": lambda: start_scokg(project, work, server="granian"),
+                "scokg-uncached": lambda: start_scokg(project, work, cache=False),
                 "oxigraph": lambda: start_oxigraph(files, work),
                 "rdflib-endpoint": lambda: start_rdflib_endpoint(files, work),
                 "virtuoso": lambda: start_virtuoso(files, work)}
