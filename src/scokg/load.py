@@ -71,6 +71,20 @@ def sources_digest(files: list[SourceFile]) -> str:
     return h.hexdigest()
 
 
+def bulk_load_files(store: ox.Store, files: list[SourceFile]) -> None:
+    """Load into a fresh store with pyoxigraph's bulk loader (about twice as fast on big files as parse + extend).
+
+    Only for a store nobody reads yet: a broken file leaves it half-loaded, and the caller throws it away.
+    """
+    for f in files:
+        try:
+            store.bulk_load(path=str(f.path), format=f.format, to_graph=ox.NamedNode(f.graph))
+        except SyntaxError as exc:
+            raise LoadError(exc.msg, path=str(f.path), line=exc.lineno) from None
+        except (OSError, ValueError) as exc:
+            raise LoadError(str(exc), path=str(f.path)) from None
+
+
 def load_files(store: ox.Store, files: list[SourceFile]) -> dict[str, int]:
     """Parse every file first, then add them all: a broken file leaves the store untouched."""
     parsed = [parse_file(f) for f in files]

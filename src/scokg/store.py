@@ -23,7 +23,7 @@ from rdflib.term import BNode, Literal, URIRef
 
 from . import results
 from .errors import NotAcceptable, QuerySyntaxError, ScokgError, UpstreamError
-from .load import load_files, source_files, sources_digest
+from .load import bulk_load_files, source_files, sources_digest
 from .namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 
 log = logging.getLogger(__name__)
@@ -220,7 +220,7 @@ def build_store(root: str | Path, path: str | Path | None = None) -> OxigraphSto
         raw.clear()
     else:
         raw = ox.Store()
-    load_files(raw, files)
+    bulk_load_files(raw, files)
     return OxigraphStore(raw, version[:16])
 
 
