@@ -31,6 +31,19 @@ def oxigraph_binary() -> str:
     pytest.fail("the oxigraph server (PyPI package 'oxigraph', in the test extras) is not installed")
 
 
+def wait_until_answering(server, url: str, seconds: float = 20):
+    """Return `server` once its SPARQL endpoint answers; stop it and fail when it does not in time."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1):
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.__exit__()
+    raise RuntimeError(f"the server at {url} did not start")
+
+
 class FixtureServer:
     """`oxigraph serve-read-only` over a fresh store loaded with the fixture; stopped on exit."""
 
@@ -48,15 +61,7 @@ class FixtureServer:
         self.process = subprocess.Popen([binary, "serve-read-only", "--location", str(location),
                                          "--bind", f"127.0.0.1:{self.port}"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + "?query=ASK%7B%7D", timeout=1):
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        self.__exit__()
-        raise RuntimeError("the oxigraph fixture server did not start")
+        return wait_until_answering(self, self.url)
 
     def __exit__(self, *exc):
         if self.process:
@@ -154,15 +159,7 @@ class EmptyOxigraph:
     def __enter__(self):
         self.process = subprocess.Popen([oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{self.port}"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.query_url + "?query=ASK%7B%7D", timeout=1):
-                    return self
-            except OSError:
-                time.sleep(0.1)
-        self.__exit__()
-        raise RuntimeError("oxigraph serve did not start")
+        return wait_until_answering(self, self.query_url)
 
     def __exit__(self, *exc):
         if self.process:

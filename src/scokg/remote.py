@@ -25,7 +25,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 from . import __version__, results
 from .errors import QuerySyntaxError, QueryTimeout, UpstreamError
 from .namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
-from .store import Answer, answer_from, describe_query, to_rdflib
+from .store import QueryMethods, describe_query
 
 DEFAULT_GRAPHS = (str(ONTOLOGY_GRAPH), str(DATA_GRAPH))
 # As in the embedded store, GRAPH patterns see every graph of the release unless the client names its own.
@@ -33,7 +33,7 @@ NAMED_GRAPHS = (str(ONTOLOGY_GRAPH), str(DATA_GRAPH), str(SHAPES_GRAPH))
 AGENT = f"scokg/{__version__} (remote backend)"
 
 
-class SparqlEndpointStore:
+class SparqlEndpointStore(QueryMethods):
     """The store protocol over the SPARQL 1.1 Protocol."""
 
     def __init__(self, url: str, settings=None):
@@ -76,26 +76,7 @@ class SparqlEndpointStore:
             return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, fmt)]
         return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
 
-    # -- client queries ---------------------------------------------------------------------
-    def execute(self, text, select_type, graph_type, *, default_graphs=None, named_graphs=None,
-                max_rows=10000) -> Answer:
-        return answer_from(self._run(text, default_graphs, named_graphs), select_type, graph_type, max_rows)
-
     # -- internal queries -------------------------------------------------------------------
-    def select(self, text: str) -> list[dict]:
-        res = self._run(text)
-        names = [v.value for v in res.variables]
-        return [{n: to_rdflib(row[i]) for i, n in enumerate(names) if row[i] is not None} for row in res]
-
-    def ask(self, text: str) -> bool:
-        return bool(self._run(text))
-
-    def construct(self, text: str) -> rdflib.Graph:
-        g = rdflib.Graph()
-        for t in self._run(text):
-            g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-        return g
-
     def describe(self, iri: str) -> rdflib.Graph:
         g = self.construct(describe_query(iri))
         # Blank nodes cannot be named across requests: close them (two levels deep) in one query instead.

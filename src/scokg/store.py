@@ -118,7 +118,29 @@ def answer_from(res, select_type, graph_type, max_rows: int) -> Answer:
         raise UpstreamError(f"a federated SERVICE call failed: {exc}") from None
 
 
-class OxigraphStore:
+class QueryMethods:
+    """What every backend derives from its ``_run(text, default_graphs, named_graphs)`` (pyoxigraph results)."""
+
+    def execute(self, text, select_type, graph_type, *, default_graphs=None, named_graphs=None,
+                max_rows=10000) -> Answer:
+        return answer_from(self._run(text, default_graphs, named_graphs), select_type, graph_type, max_rows)
+
+    def select(self, text: str) -> list[dict]:
+        res = self._run(text)
+        names = [v.value for v in res.variables]
+        return [{n: to_rdflib(row[i]) for i, n in enumerate(names) if row[i] is not None} for row in res]
+
+    def ask(self, text: str) -> bool:
+        return bool(self._run(text))
+
+    def construct(self, text: str) -> rdflib.Graph:
+        g = rdflib.Graph()
+        for t in self._run(text):
+            g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        return g
+
+
+class OxigraphStore(QueryMethods):
     """The embedded store: pyoxigraph, in memory or on disk."""
 
     def __init__(self, store: ox.Store, version: str = ""):
@@ -145,25 +167,6 @@ class OxigraphStore:
             self._store.update(text)
         except SyntaxError as exc:
             raise QuerySyntaxError(f"malformed update: {exc.msg}") from None
-
-    def execute(self, text, select_type, graph_type, *, default_graphs=None, named_graphs=None,
-                max_rows=10000) -> Answer:
-        return answer_from(self._run(text, default_graphs, named_graphs), select_type, graph_type, max_rows)
-
-    # -- internal queries ----------------------------------------------------------------
-    def select(self, text: str) -> list[dict]:
-        res = self._run(text)
-        names = [v.value for v in res.variables]
-        return [{n: to_rdflib(row[i]) for i, n in enumerate(names) if row[i] is not None} for row in res]
-
-    def ask(self, text: str) -> bool:
-        return bool(self._run(text))
-
-    def construct(self, text: str) -> rdflib.Graph:
-        g = rdflib.Graph()
-        for t in self._run(text):
-            g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-        return g
 
     def describe(self, iri: str) -> rdflib.Graph:
         g = self.construct(describe_query(iri))
