@@ -77,20 +77,26 @@ def prepare(size: str, work: Path) -> Path:
     return folder
 
 
-def peer_files(project: Path, work: Path) -> list[Path]:
-    """Ontology and data as N-Triples files (what the peers load)."""
+def peer_files(project: Path, work: Path, folders: tuple[str, ...] = ("ontology", "data"), tag: str = "") -> list[Path]:
+    """Ontology and data as one N-Triples file (what the peers load)."""
     import pyoxigraph as ox
 
-    out = work / f"peer-{project.name}.nt"
+    out = work / f"peer-{project.name}{tag}.nt"
     if not out.exists() or project == ROOT:
         with open(out, "wb") as f:
-            for folder in ("ontology", "data"):
+            for folder in folders:
                 for path in sorted((project / folder).rglob("*")):
                     if path.suffix in (".ttl", ".nt"):
                         fmt = ox.RdfFormat.TURTLE if path.suffix == ".ttl" else ox.RdfFormat.N_TRIPLES
                         ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
                                       for q in ox.parse(path=str(path), format=fmt)), f, ox.RdfFormat.N_TRIPLES)
     return [out]
+
+
+def graph_files(project: Path, work: Path) -> dict[Path, str]:
+    """One N-Triples file per named graph of scokg's layout, for a remote store behind scokg."""
+    return {peer_files(project, work, (name,), f"-{name}")[0]: f"https://w3id.org/scokg/graph/{name}"
+            for name in ("ontology", "data", "shapes")}
 
 
 # ---------------------------------------------------------------- servers
@@ -187,6 +193,23 @@ def start_oxigraph(files: list[Path], work: Path) -> Server:
     return s
 
 
+def start_scokg_on_virtuoso(project: Path, work: Path) -> Server | None:
+    """scokg's remote mode: the same app over Virtuoso through the SPARQL protocol."""
+    graphs = graph_files(project, work)
+    store = start_virtuoso(list(graphs), work, graphs)
+    if store is None:
+        return None
+    port = free_port()
+    s = Server("scokg-on-virtuoso", f"http://127.0.0.1:{port}/sparql", procs=list(store.procs))
+    started = time.monotonic()
+    s.procs.append(_spawn([str(BIN / "scokg"), "--root", str(project), "serve", "--host", "127.0.0.1", "--port",
+                           str(port), "--workers", "2", "--backend", "sparql+" + store.url], work / f"{s.name}.log"))
+    _wait_ready(s, started, 120)
+    s.startup += store.startup
+    s.note = "--backend sparql+ Virtuoso"
+    return s
+
+
 def start_rdflib_endpoint(files: list[Path], work: Path) -> Server:
     port = free_port()
     s = Server("rdflib-endpoint", f"http://127.0.0.1:{port}/")
@@ -232,7 +255,7 @@ MaxQueryCostEstimationTime=0
 """
 
 
-def start_virtuoso(files: list[Path], work: Path) -> Server | None:
+def start_virtuoso(files: list[Path], work: Path, graphs: dict[Path, str] | None = None) -> Server | None:
     binary = shutil.which("virtuoso-t")
     isql = shutil.which("isql-vt") or shutil.which("isql")
     if not binary or not isql:
@@ -251,7 +274,11 @@ def start_virtuoso(files: list[Path], work: Path) -> Server | None:
         if r.returncode == 0:
             break
         time.sleep(0.5)
-    script = (f"ld_dir('{d}', '*.nt', 'https://w3id.org/scokg/graph/bench'); rdf_loader_run(); checkpoint;")
+    if graphs:
+        script = "".join(f"ld_dir('{d}', '{f.name}', '{g}'); " for f, g in graphs.items())
+    else:
+        script = f"ld_dir('{d}', '*.nt', 'https://w3id.org/scokg/graph/bench'); "
+    script += "rdf_loader_run(); checkpoint;"
     subprocess.run([isql, str(isql_port), "dba", "dba", f"exec={script}"], check=True, capture_output=True,
                    timeout=1800)
     s.note = "loaded with ld_dir/rdf_loader_run"
@@ -327,6 +354,7 @@ def run_size(size: str, names: list[str], clients: int, seconds: float, work: Pa
     starters = {"scokg": lambda: start_scokg(project, work),
                 "scokg-granian": lambda: start_scokg(project, work, server="granian"),
                 "scokg-uncached": lambda: start_scokg(project, work, cache=False),
+                "scokg-on-virtuoso": lambda: start_scokg_on_virtuoso(project, work),
                 "oxigraph": lambda: start_oxigraph(files, work),
                 "rdflib-endpoint": lambda: start_rdflib_endpoint(files, work),
                 "virtuoso": lambda: start_virtuoso(files, work)}
