@@ -177,15 +177,15 @@ def start_scokg(project: Path, work: Path, workers: int = 2, server: str = "guni
     return s
 
 
-def start_oxigraph(files: list[Path], work: Path) -> Server:
+def start_oxigraph(files: list[Path], work: Path, graphs: dict[Path, str] | None = None) -> Server:
     port = free_port()
     s = Server("oxigraph", f"http://127.0.0.1:{port}/query")
     location = Path(tempfile.mkdtemp(dir=work, prefix="oxigraph-"))
     started = time.monotonic()
-    cmd = [str(BIN / "oxigraph"), "load", "--location", str(location)]
     for f in files:
-        cmd += ["--file", str(f)]
-    subprocess.run(cmd, check=True, capture_output=True)
+        graph = ["--graph", graphs[f]] if graphs else []
+        subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(f), *graph],
+                       check=True, capture_output=True)
     s.procs.append(_spawn([str(BIN / "oxigraph"), "serve-read-only", "--location", str(location), "--bind",
                            f"127.0.0.1:{port}"], work / "oxigraph.log"))
     s.note = "on-disk store, load + serve-read-only"
@@ -193,20 +193,21 @@ def start_oxigraph(files: list[Path], work: Path) -> Server:
     return s
 
 
-def start_scokg_on_virtuoso(project: Path, work: Path) -> Server | None:
-    """scokg's remote mode: the same app over Virtuoso through the SPARQL protocol."""
+def start_scokg_remote(project: Path, work: Path, kind: str) -> Server | None:
+    """scokg's remote mode: the same app over another store (Virtuoso, Oxigraph server) through the protocol."""
     graphs = graph_files(project, work)
-    store = start_virtuoso(list(graphs), work, graphs)
+    store = (start_virtuoso(list(graphs), work, graphs) if kind == "virtuoso"
+             else start_oxigraph(list(graphs), work, graphs))
     if store is None:
         return None
     port = free_port()
-    s = Server("scokg-on-virtuoso", f"http://127.0.0.1:{port}/sparql", procs=list(store.procs))
+    s = Server(f"scokg-on-{kind}", f"http://127.0.0.1:{port}/sparql", procs=list(store.procs))
     started = time.monotonic()
     s.procs.append(_spawn([str(BIN / "scokg"), "--root", str(project), "serve", "--host", "127.0.0.1", "--port",
                            str(port), "--workers", "2", "--backend", "sparql+" + store.url], work / f"{s.name}.log"))
     _wait_ready(s, started, 120)
     s.startup += store.startup
-    s.note = "--backend sparql+ Virtuoso"
+    s.note = f"--backend sparql+ {kind}"
     return s
 
 
@@ -354,7 +355,8 @@ def run_size(size: str, names: list[str], clients: int, seconds: float, work: Pa
     starters = {"scokg": lambda: start_scokg(project, work),
                 "scokg-granian": lambda: start_scokg(project, work, server="granian"),
                 "scokg-uncached": lambda: start_scokg(project, work, cache=False),
-                "scokg-on-virtuoso": lambda: start_scokg_on_virtuoso(project, work),
+                "scokg-on-virtuoso": lambda: start_scokg_remote(project, work, "virtuoso"),
+                "scokg-on-oxigraph": lambda: start_scokg_remote(project, work, "oxigraph"),
                 "oxigraph": lambda: start_oxigraph(files, work),
                 "rdflib-endpoint": lambda: start_rdflib_endpoint(files, work),
                 "virtuoso": lambda: start_virtuoso(files, work)}
