@@ -50,7 +50,7 @@ def _literal(triple: ox.Triple, k: int) -> ox.Literal:
     lit = triple.object
     p = triple.predicate.value
     if p in YEARS:
-        return ox.Literal(str(2015 + (int(lit.value) - 2015 + k) % 20), datatype=lit.datatype)
+        return ox.Literal(str(int(lit.value) + k % 10), datatype=lit.datatype)  # same shift keeps periods in order
     if p in GEO:
         return ox.Literal(f"{float(lit.value) + (k % 100) * 0.01:.4f}", datatype=lit.datatype)
     if p in TEXT:

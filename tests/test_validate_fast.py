@@ -67,3 +67,16 @@ def test_unknown_constraints_are_refused(graphs):
                       sh:property [ sh:path <urn:p> ; sh:equals <urn:q> ] }""")
     with pytest.raises(ScokgError, match="unsupported"):
         _fast(data, extra, ontology)
+
+
+def test_the_gate_can_use_it(project_copy):
+    from click.testing import CliRunner
+
+    from scokg.cli import cli
+
+    ok = CliRunner().invoke(cli, ["--root", str(project_copy), "--setting", "validator", "sparql", "validate"])
+    assert ok.exit_code == 0, ok.output
+    for path in (project_copy / "data").rglob("*.ttl"):
+        path.write_text(path.read_text().replace('"@de', '"@fr'))
+    bad = CliRunner().invoke(cli, ["--root", str(project_copy), "--setting", "validator", "sparql", "validate"])
+    assert bad.exit_code == 1 and "LabelShape" in bad.output

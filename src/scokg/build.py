@@ -72,7 +72,7 @@ def build(settings, out: str | Path, *, validate: bool = True, force: bool = Fal
         from .validate import validate_sources
 
         t0 = time.perf_counter()
-        report = validate_sources(settings.root)
+        report = validate_sources(settings.root, settings.validator)
         step("validate", t0)
         if not report.conforms:
             raise ValidationFailed(report)

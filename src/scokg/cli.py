@@ -82,7 +82,7 @@ def validate(ctx):
 
     settings = _settings(ctx)
     try:
-        report = validate_sources(settings.root)
+        report = validate_sources(settings.root, settings.validator)
     except ScokgError as exc:
         raise _fail(exc) from None
     click.echo(report.format())

@@ -27,7 +27,8 @@ def load(ctx, graph_store, backend, no_validate):
     if not settings.graph_store:
         raise Failure("no graph store given: pass --graph-store URL (or set SCOKG_GRAPH_STORE)", 2)
     try:
-        uploads = upload_release(settings.root, settings.graph_store, validate=not no_validate)
+        uploads = upload_release(settings.root, settings.graph_store, validate=not no_validate,
+                                 validator=settings.validator)
     except ScokgError as exc:
         raise _fail(exc) from None
     for u in uploads:

@@ -73,6 +73,8 @@ OPTIONS: tuple[Option, ...] = (
            "Comma-separated endpoints that SERVICE may call; empty forbids SERVICE.", str),
     Option("wikidata_endpoint", "https://query.wikidata.org/sparql", "Wikidata SPARQL endpoint for 'scokg link'.",
            str),
+    Option("validator", "pyshacl", "SHACL engine of the validation gate: pyshacl, or sparql (the shapes compiled "
+           "to SPARQL over pyoxigraph, same results, for big graphs).", str),
     Option("server", "gunicorn", "HTTP server: gunicorn (workers share one loaded graph; SIGHUP reloads) or "
            "granian (Rust HTTP, fastest on cached answers; each worker loads its own copy).", str),
     Option("debug", False, "Show debugging details (never in production).", _bool),

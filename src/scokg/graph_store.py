@@ -31,12 +31,12 @@ def graph_payloads(root: str | Path) -> dict[str, bytes]:
 
 
 def upload_release(root: str | Path, graph_store: str, validate: bool = True, timeout: float = 60,
-                   headers: dict[str, str] | None = None) -> list[Upload]:
+                   headers: dict[str, str] | None = None, validator: str = "pyshacl") -> list[Upload]:
     """PUT each named graph of the release at ``root`` to ``graph_store?graph=<iri>``; raises on any failure."""
     if validate:
         from .validate import validate_sources
 
-        report = validate_sources(root)
+        report = validate_sources(root, validator)
         if not report.conforms:
             raise ValidationFailed(report)
     done = []

@@ -103,7 +103,7 @@ def open_runtime(settings, start_executor: bool = True) -> Runtime:
     if settings.validate and settings.backend == "oxigraph":
         from .validate import validate_sources
 
-        report = validate_sources(settings.root)
+        report = validate_sources(settings.root, settings.validator)
         if not report.conforms:
             raise ValidationFailed(report)
     store = open_store(settings)

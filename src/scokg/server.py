@@ -106,7 +106,7 @@ def run_granian(settings) -> None:
         from .errors import ValidationFailed
         from .validate import validate_sources
 
-        report = validate_sources(settings.root)
+        report = validate_sources(settings.root, settings.validator)
         if not report.conforms:
             raise ValidationFailed(report)
     # Validated once here; the workers read the same settings from the environment.

@@ -12,6 +12,7 @@ import pyshacl
 import rdflib
 from rdflib.namespace import SH
 
+from .errors import ConfigError
 from .load import SOURCE_GRAPHS, SourceFile, parse_file, source_files
 from .store import to_rdflib
 
@@ -79,8 +80,12 @@ def _to_graph(files: list[SourceFile]) -> tuple[rdflib.Graph, dict]:
     return g, origin
 
 
-def validate_sources(root: str | Path) -> ValidationReport:
+def validate_sources(root: str | Path, engine: str = "pyshacl") -> ValidationReport:
     """Validate a project's data/ against shapes/ with ontology/; raises LoadError on unreadable files."""
+    if engine == "sparql":
+        return _validate_with_sparql(root)
+    if engine != "pyshacl":
+        raise ConfigError(f"unknown validator {engine!r}", hint="use pyshacl or sparql")
     files = source_files(root)
     by_graph = {name: [f for f in files if f.graph == iri] for name, iri in SOURCE_GRAPHS.items()}
     data, origin = _to_graph(by_graph["data"])
@@ -105,6 +110,20 @@ def _named_shape(shapes: rdflib.Graph, shape):
             break
         shape = parent
     return shape
+
+
+def _validate_with_sparql(root: str | Path) -> ValidationReport:
+    from .namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
+    from .store import build_store
+    from .validate_fast import validate_fast
+
+    files = source_files(root)
+    shapes, _ = _to_graph([f for f in files if f.graph == SOURCE_GRAPHS["shapes"]])
+    store = build_store(root)
+    try:
+        return validate_fast(store.raw(), shapes, [str(ONTOLOGY_GRAPH), str(DATA_GRAPH)])
+    finally:
+        store.close()
 
 
 def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph, ontology: rdflib.Graph | None = None,
