@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from urllib.parse import parse_qs
 
 import pytest
 from click.testing import CliRunner
@@ -12,7 +13,7 @@ from conftest import ROOT
 from scokg.cli import cli
 from scokg.errors import UpstreamError
 from scokg.store import build_store
-from scokg.wikidata import WikidataClient, check_links, suggest_links
+from scokg.wikidata import BATCH, WikidataClient, check_links, suggest_links
 from wikidata_support import FixtureServer, FlakyProxy, SilentServer
 
 ID = "https://w3id.org/scokg/id/"
@@ -25,8 +26,13 @@ def wikidata(tmp_path_factory):
 
 
 def _links(root) -> int:
-    return sum(line.count("owl:sameAs") for line in (root / "data" / "links" / "wikidata.ttl").read_text().splitlines()
-               if not line.startswith("#"))
+    """How many owl:sameAs links to Wikidata the project's graph holds, wherever they are written."""
+    store = build_store(root)
+    try:
+        return len(store.select("""SELECT DISTINCT ?e ?item WHERE { ?e <http://www.w3.org/2002/07/owl#sameAs> ?item
+            FILTER(STRSTARTS(STR(?item), "http://www.wikidata.org/entity/")) }"""))
+    finally:
+        store.close()
 
 
 def test_every_real_link_checks_green(wikidata):
@@ -112,3 +118,69 @@ def test_a_hanging_endpoint_times_out_with_a_clear_message():
         result = CliRunner().invoke(cli, ["--root", str(ROOT), "link", "check", "--endpoint", silent.url,
                                           "--timeout", "1"])
     assert result.exit_code == 2 and "did not answer within 1 s" in result.output
+
+
+def test_links_check_from_an_rdflib_graph_against_an_endpoint_url(wikidata):
+    import rdflib
+
+    g = rdflib.Graph()
+    for path in sorted((ROOT / "ontology").glob("*.ttl")) + sorted((ROOT / "data").rglob("*.ttl")):
+        g.parse(path)
+    reports = check_links(g, wikidata.url, timeout=10)
+    assert len(reports) == _links(ROOT) and all(r.ok for r in reports)
+
+
+def test_a_region_linked_to_a_country_is_caught(wikidata, project_copy):
+    links = project_copy / "data" / "links" / "wikidata.ttl"
+    links.write_text(links.read_text().replace("id:central-asia owl:sameAs wd:Q27275",
+                                               "id:central-asia owl:sameAs wd:Q232"))
+    store = build_store(project_copy)
+    try:
+        reports = {r.entity: r for r in check_links(store, wikidata.url, timeout=10)}
+    finally:
+        store.close()
+    wrong = [r for r in reports.values() if not r.ok]
+    assert [r.entity for r in wrong] == [ID + "central-asia"]
+    assert any("label differs" in p for p in wrong[0].problems)
+    assert any("type does not fit" in p and "Q6256" in p for p in wrong[0].problems)
+
+
+def test_requests_are_batched_posted_and_identify_themselves(wikidata):
+    qids = [f"Q{n}" for n in range(1, 2 * BATCH + 2)] + ["Q1520"]  # three batches, one real item
+    with FlakyProxy(wikidata.url, failures=0) as proxy:
+        info = WikidataClient(proxy.url, timeout=10).describe_items(qids)
+    assert len(proxy.seen) == -(-len(qids) // BATCH) == 3
+    for method, headers, body in proxy.seen:
+        assert method == "POST"
+        agent = headers["User-Agent"]
+        assert agent.startswith("scokg/") and "https://w3id.org/scokg" in agent and "SPARQLWrapper/" in agent
+        query = parse_qs(body.decode())["query"][0]
+        assert "VALUES ?item" in query and query.count("wd:Q") <= BATCH
+    assert "Astana" in info["Q1520"]["labels"] and not info["Q2"]["labels"]
+
+
+def test_retry_after_is_waited_for_real(wikidata):
+    started = time.monotonic()
+    with FlakyProxy(wikidata.url, failures=1) as proxy:
+        info = WikidataClient(proxy.url, timeout=5).describe_items(["Q35493"])
+    assert proxy.requests == 2 and time.monotonic() - started >= 1.0  # Retry-After: 1
+    assert "Almaty" in info["Q35493"]["labels"]
+
+
+def test_an_endpoint_that_keeps_refusing_gives_up_with_a_clear_message(wikidata):
+    waits = []
+    with FlakyProxy(wikidata.url, failures=10) as proxy:
+        with pytest.raises(UpstreamError, match=r"answered HTTP 429 after 3 attempts"):
+            WikidataClient(proxy.url, timeout=5, retries=2, sleep=waits.append).describe_items(["Q1520"])
+    assert proxy.requests == 3 and waits == [1.0, 1.0]
+
+
+def test_an_entity_with_two_links_has_each_checked(wikidata, project_copy):
+    links = project_copy / "data" / "links" / "wikidata.ttl"
+    links.write_text(links.read_text() + "\nid:astana owl:sameAs wd:Q9361 .\n")  # a second, wrong item
+    store = build_store(project_copy)
+    try:
+        reports = [r for r in check_links(store, wikidata.url, timeout=10) if r.entity == ID + "astana"]
+    finally:
+        store.close()
+    assert {(r.qid, r.ok) for r in reports} == {("Q1520", True), ("Q9361", False)}

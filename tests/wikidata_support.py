@@ -74,12 +74,14 @@ class FlakyProxy:
 
     def __init__(self, target: str, failures: int = 1, status: int = 429):
         self.requests = 0
+        self.seen: list[tuple[str, dict, bytes]] = []  # (method, headers, body) of every request
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 - http.server's naming
                 outer.requests += 1
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                outer.seen.append((self.command, dict(self.headers), body))
                 if outer.requests <= failures:
                     self.send_response(status)
                     self.send_header("Retry-After", "1")

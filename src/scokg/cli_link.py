@@ -57,8 +57,7 @@ def check(ctx, endpoint, timeout, max_km, as_json):
     finally:
         store.close()
     if as_json:
-        click.echo(json.dumps([{"entity": r.entity, "qid": r.qid, "label": r.label, "ok": r.ok,
-                                "problems": r.problems} for r in reports], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False))
     else:
         width = max((len(r.label) for r in reports), default=10)
         for r in reports:

@@ -1,19 +1,25 @@
 """Links to Wikidata, checked and suggested against a Wikidata SPARQL endpoint.
 
-Library functions return values; ``scokg link`` prints them. Requests follow Wikimedia's policy: a descriptive
-User-Agent, batches of at most 50 items in one ``VALUES`` query sent by POST, a timeout, and retries with backoff
-on 429 and 5xx that honour ``Retry-After``.
+Library functions return values; ``scokg link`` prints them. Requests follow Wikimedia's User-Agent policy: a
+descriptive User-Agent with contact information, batches of at most 50 items in one ``VALUES`` query sent by POST,
+a timeout, and retries with backoff on 429 and 5xx that honour ``Retry-After``.
+
+``check_links`` and ``suggest_links`` read our side from a scokg store (anything with ``select(text)``, e.g.
+``build_store(root)``) or an rdflib graph, and ask ``endpoint``: a URL or a ready ``WikidataClient``.
 """
 
 from __future__ import annotations
 
+import email.utils
 import math
 import re
 import time
 import unicodedata
 import urllib.error
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
+import SPARQLWrapper as _sparqlwrapper
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
 
@@ -22,20 +28,29 @@ from .errors import UpstreamError
 from .namespaces import SCO
 
 WIKIDATA_SPARQL = "https://query.wikidata.org/sparql"
-USER_AGENT = f"scokg/{__version__} (https://w3id.org/scokg; linked-data publisher of the scokg graph) SPARQLWrapper"
+CONTACT = "https://w3id.org/scokg"
 ENTITY = "http://www.wikidata.org/entity/"
 BATCH = 50
-# Our class → the P31 values that fit it (only classes whose QIDs the team verified).
+MAX_WAIT = 60.0  # never sleep longer than this for one retry, whatever Retry-After says
+# Our class → the P31 values that fit it (only classes whose QIDs the team verified). A class mapped to an empty set
+# fits none of the known types: a region linked to a city, a country or a person is wrong.
 FITTING_TYPES = {
     f"{SCO}City": {"Q515", "Q5119"},
     f"{SCO}Country": {"Q6256", "Q3624078"},
     f"{SCO}Person": {"Q5"},
     f"{SCO}Organisation": {"Q484652", "Q31855", "Q11032"},
+    f"{SCO}Region": set(),
 }
 KNOWN_TYPES = set().union(*FITTING_TYPES.values())
 ABBREVIATIONS = {"sco": "shanghai cooperation organisation", "un": "united nations", "uk": "united kingdom",
-                 "usa": "united states of america", "kaziss": "kazakhstan institute for strategic studies"}
+                 "usa": "united states of america", "kaziss": "kazakhstan institute for strategic studies",
+                 "soz": "shanghai cooperation organisation", "uno": "united nations"}
 SPELLINGS = {"organization": "organisation", "center": "centre", "program": "programme"}
+
+
+def user_agent(contact: str = CONTACT) -> str:
+    """The User-Agent Wikimedia asks for: client/version (contact) library/version."""
+    return f"scokg/{__version__} ({contact}; scokg link checker) SPARQLWrapper/{_sparqlwrapper.__version__}"
 
 
 @dataclass
@@ -48,6 +63,9 @@ class LinkReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def as_dict(self) -> dict:
+        return {"entity": self.entity, "qid": self.qid, "label": self.label, "ok": self.ok, "problems": self.problems}
 
 
 @dataclass
@@ -67,6 +85,8 @@ def normalise(label: str) -> str:
     True
     >>> normalise("Bishkek") == normalise("Bíshkek")
     True
+    >>> normalise("the United Nations") == normalise("U.N.")
+    False
     """
     text = unicodedata.normalize("NFKD", label)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
@@ -77,55 +97,89 @@ def normalise(label: str) -> str:
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance between two (lat, lon) points."""
+    """Great-circle distance between two (lat, lon) points.
+
+    >>> round(distance_km((51.1333, 71.4333), (43.24, 76.915)))
+    970
+    """
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def parse_point(wkt: str) -> tuple[float, float] | None:
-    """Wikidata's P625 literal, 'Point(lon lat)', as (lat, lon)."""
-    m = re.match(r"\s*Point\(\s*([-\d.eE+]+)\s+([-\d.eE+]+)\s*\)", wkt)
+    """Wikidata's P625 literal, 'Point(lon lat)', as (lat, lon).
+
+    >>> parse_point("Point(71.4333 51.1333)")
+    (51.1333, 71.4333)
+    """
+    m = re.match(r"\s*(?:<[^>]*>\s*)?Point\(\s*([-\d.eE+]+)\s+([-\d.eE+]+)\s*\)", wkt, re.I)
     return (float(m.group(2)), float(m.group(1))) if m else None
 
 
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Retry-After as seconds: either delta-seconds or an HTTP date.
+
+    >>> retry_after_seconds("2")
+    2.0
+    >>> retry_after_seconds("Wed, 21 Oct 2015 07:28:10 GMT", datetime(2015, 10, 21, 7, 28, tzinfo=UTC))
+    10.0
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
 class WikidataClient:
-    """A polite client for one SPARQL endpoint."""
+    """A polite client for one SPARQL endpoint (``sleep`` is injectable so that tests need not wait)."""
 
     def __init__(self, endpoint: str = WIKIDATA_SPARQL, timeout: float = 30, retries: int = 4,
-                 backoff: float = 1.0, sleep=time.sleep):
+                 backoff: float = 1.0, sleep=time.sleep, contact: str = CONTACT):
         self.endpoint, self.timeout, self.retries, self.backoff, self.sleep = endpoint, timeout, retries, backoff, sleep
+        self.agent = user_agent(contact)
+        self.requests = 0
 
     def select(self, query: str) -> list[dict]:
-        wrapper = SPARQLWrapper(self.endpoint, agent=USER_AGENT)
+        """The bindings of a SELECT, as SPARQL JSON rows; UpstreamError when the endpoint fails for good."""
+        wrapper = SPARQLWrapper(self.endpoint, agent=self.agent)
         wrapper.setMethod(POST)
         wrapper.setReturnFormat(JSON)
         wrapper.setTimeout(self.timeout)
         wrapper.setQuery(query)
         for attempt in range(self.retries + 1):
+            self.requests += 1
             try:
                 return wrapper.query().convert()["results"]["bindings"]
             except urllib.error.HTTPError as exc:
                 if exc.code != 429 and exc.code < 500 or attempt == self.retries:
-                    raise UpstreamError(f"{self.endpoint} answered HTTP {exc.code}") from None
+                    raise UpstreamError(f"{self.endpoint} answered HTTP {exc.code}"
+                                        + (f" after {attempt + 1} attempts" if attempt else "")) from None
                 self.sleep(self._wait(exc.headers.get("Retry-After"), attempt))
-            except EndPointInternalError:
+            except EndPointInternalError:  # SPARQLWrapper's name for HTTP 500
                 if attempt == self.retries:
                     raise UpstreamError(f"{self.endpoint} failed with an internal error") from None
                 self.sleep(self._wait(None, attempt))
             except (TimeoutError, urllib.error.URLError, OSError) as exc:
                 reason = getattr(exc, "reason", exc)
-                if "timed out" in str(reason):
+                if isinstance(reason, TimeoutError) or "timed out" in str(reason):
                     raise UpstreamError(f"{self.endpoint} did not answer within {self.timeout:g} s") from None
                 raise UpstreamError(f"cannot reach {self.endpoint}: {reason}") from None
             except SPARQLWrapperException as exc:
                 raise UpstreamError(f"{self.endpoint} refused the query: {exc}") from None
+            except ValueError as exc:  # not JSON: not a SPARQL endpoint
+                raise UpstreamError(f"{self.endpoint} did not answer with SPARQL JSON results: {exc}") from None
         raise UpstreamError(f"{self.endpoint} kept failing")  # pragma: no cover - the loop returns or raises
 
     def _wait(self, retry_after: str | None, attempt: int) -> float:
-        if retry_after and retry_after.strip().isdigit():
-            return float(retry_after.strip())
-        return self.backoff * 2 ** attempt
+        seconds = retry_after_seconds(retry_after)
+        return min(MAX_WAIT, seconds if seconds is not None else self.backoff * 2 ** attempt)
 
     def describe_items(self, qids: list[str]) -> dict[str, dict]:
         """Labels (en, de, with alternatives), P31 and P625 of items, one VALUES query per 50."""
@@ -143,7 +197,9 @@ SELECT ?item ?label ?type ?point WHERE {{
   UNION {{ ?item wdt:P625 ?point }}
 }}""")
             for row in rows:
-                info = out[row["item"]["value"].removeprefix(ENTITY)]
+                info = out.get(row["item"]["value"].removeprefix(ENTITY))
+                if info is None:
+                    continue
                 if "label" in row:
                     info["labels"].add(row["label"]["value"])
                 if "type" in row:
@@ -152,41 +208,86 @@ SELECT ?item ?label ?type ?point WHERE {{
                     info["points"].append(p)
         return out
 
+    def find_by_labels(self, labels: list[str]) -> list[dict]:
+        """Items whose label or alternative label (en, de) is exactly one of ``labels``, with their P31."""
+        rows: list[dict] = []
+        for start in range(0, len(labels), BATCH):
+            values = " ".join(f'"{_escape(x)}"@{lang}' for x in labels[start:start + BATCH] for lang in ("en", "de"))
+            rows += self.select(f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX wdt: <http://www.wikidata.org/prop/direct/>
+SELECT ?item ?label ?how ?type WHERE {{
+  VALUES ?label {{ {values} }}
+  {{ ?item rdfs:label ?label BIND("label" AS ?how) }} UNION {{ ?item skos:altLabel ?label BIND("alias" AS ?how) }}
+  OPTIONAL {{ ?item wdt:P31 ?type }}
+}}""")
+        return rows
+
+
+def _client(endpoint, timeout: float) -> WikidataClient:
+    return endpoint if isinstance(endpoint, WikidataClient) else WikidataClient(endpoint or WIKIDATA_SPARQL,
+                                                                               timeout=timeout)
+
+
+def _select(source, query: str) -> list[dict]:
+    """Rows of a SELECT over a scokg store (``select``) or an rdflib graph (``query``), as name → rdflib term."""
+    if hasattr(source, "select"):
+        return source.select(query)
+    return [{k: v for k, v in row.asdict().items() if v is not None} for row in source.query(query)]
+
 
 LINKED = f"""PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX geo: <http://www.w3.org/2003/01/geo/wgs84_pos#>
-SELECT ?e ?item ?class ?label ?lat ?long WHERE {{
+SELECT ?e ?item ?class ?label ?name ?lat ?long WHERE {{
   ?e owl:sameAs ?item FILTER(STRSTARTS(STR(?item), "{ENTITY}"))
   OPTIONAL {{ ?e a ?class }}
   OPTIONAL {{ ?e rdfs:label|skos:altLabel ?label }}
+  OPTIONAL {{ ?e rdfs:label ?name FILTER(LANGMATCHES(LANG(?name), "en")) }}
   OPTIONAL {{ ?e geo:lat ?lat ; geo:long ?long }}
 }}"""
 
 
-def _entities(rows, key="item") -> dict[str, dict]:
-    found: dict[str, dict] = {}
+def _entities(rows) -> dict[tuple[str, str], dict]:
+    """Our side, one entry per (entity, QID): an entity linked to two items is checked twice."""
+    found: dict[tuple[str, str], dict] = {}
     for r in rows:
-        e = found.setdefault(str(r["e"]), {"qid": str(r.get(key, "")).removeprefix(ENTITY), "classes": set(),
-                                           "labels": set(), "point": None})
+        qid = str(r.get("item", "")).removeprefix(ENTITY)
+        e = found.setdefault((str(r["e"]), qid), {"qid": qid, "classes": set(), "labels": set(), "names": set(),
+                                                  "point": None})
         if "class" in r:
             e["classes"].add(str(r["class"]))
         if "label" in r:
             e["labels"].add(str(r["label"]))
+        if "name" in r:
+            e["names"].add(str(r["name"]))
         if "lat" in r:
             e["point"] = (float(r["lat"]), float(r["long"]))
     return found
 
 
-def check_links(store, client: WikidataClient, max_km: float = 50.0) -> list[LinkReport]:
-    """Every owl:sameAs link to Wikidata, with what is wrong about it (label, type, coordinates)."""
-    ours = _entities(store.select(LINKED))
+def _fitting(classes: set[str]) -> set[str] | None:
+    """The P31 values that fit an entity of these classes; None when none of them is checkable."""
+    checkable = [FITTING_TYPES[c] for c in classes if c in FITTING_TYPES]
+    return set().union(*checkable) if checkable else None
+
+
+def _label_of(e: dict, iri: str) -> str:
+    """The entity's English label for display (any label, or its IRI, when it has none)."""
+    names = sorted(e["names"]) or sorted(e["labels"])
+    return names[0] if names else iri
+
+
+def check_links(source, endpoint=WIKIDATA_SPARQL, *, max_km: float = 50.0, timeout: float = 30) -> list[LinkReport]:
+    """Every owl:sameAs link to Wikidata, with what is wrong about it (label, type, coordinates); [] when none is."""
+    client = _client(endpoint, timeout)
+    ours = _entities(_select(source, LINKED))
     theirs = client.describe_items(sorted({e["qid"] for e in ours.values()}))
     reports = []
-    for iri, e in sorted(ours.items()):
+    for (iri, _), e in sorted(ours.items()):
         item = theirs.get(e["qid"], {"labels": set(), "types": set(), "points": []})
-        report = LinkReport(iri, e["qid"], sorted(e["labels"])[0] if e["labels"] else iri)
+        report = LinkReport(iri, e["qid"], _label_of(e, iri))
         if not (item["labels"] or item["types"] or item["points"]):
             report.problems.append("the item is unknown to the endpoint")
             reports.append(report)
@@ -194,8 +295,8 @@ def check_links(store, client: WikidataClient, max_km: float = 50.0) -> list[Lin
         if not {normalise(x) for x in e["labels"]} & {normalise(x) for x in item["labels"]}:
             report.problems.append("label differs: ours " + ", ".join(sorted(e["labels"]))
                                    + "; Wikidata's " + ", ".join(sorted(item["labels"])))
-        fitting = set().union(*(FITTING_TYPES.get(c, set()) for c in e["classes"]))
-        if fitting and item["types"] & KNOWN_TYPES and not item["types"] & fitting:
+        fitting = _fitting(e["classes"])
+        if fitting is not None and item["types"] & KNOWN_TYPES and not item["types"] & fitting:
             report.problems.append("type does not fit: Wikidata says instance of " + ", ".join(sorted(item["types"])))
         if e["point"] and item["points"]:
             km = min(distance_km(e["point"], p) for p in item["points"])
@@ -208,46 +309,51 @@ def check_links(store, client: WikidataClient, max_km: float = 50.0) -> list[Lin
 UNLINKED = f"""PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?e ?class ?label WHERE {{
-  VALUES ?class {{ {" ".join(f"<{c}>" for c in FITTING_TYPES)} <{SCO}Region> }}
+SELECT ?e ?class ?label ?name WHERE {{
+  VALUES ?class {{ {" ".join(f"<{c}>" for c in FITTING_TYPES)} }}
   ?e a ?class ; rdfs:label|skos:altLabel ?label .
+  OPTIONAL {{ ?e rdfs:label ?name FILTER(LANGMATCHES(LANG(?name), "en")) }}
   FILTER NOT EXISTS {{ ?e owl:sameAs ?any }}
 }}"""
 
 
-def suggest_links(store, client: WikidataClient, limit: int = 5) -> list[Candidate]:
-    """Ranked Wikidata candidates for each entity without a link: label matches (en, de) of a fitting type."""
-    ours = _entities(store.select(UNLINKED))
-    suggestions: list[Candidate] = []
-    for iri, e in sorted(ours.items()):
-        values = " ".join(f'"{_escape(x)}"@{lang}' for x in sorted(e["labels"]) for lang in ("en", "de"))
-        rows = client.select(f"""PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX wdt: <http://www.wikidata.org/prop/direct/>
-SELECT ?item ?label ?how ?type WHERE {{
-  VALUES ?label {{ {values} }}
-  {{ ?item rdfs:label ?label BIND("label" AS ?how) }} UNION {{ ?item skos:altLabel ?label BIND("alias" AS ?how) }}
-  OPTIONAL {{ ?item wdt:P31 ?type }}
-}}""")
-        fitting = set().union(*(FITTING_TYPES.get(c, set()) for c in e["classes"]))
-        found: dict[str, Candidate] = {}
-        for row in rows:
-            qid = row["item"]["value"].removeprefix(ENTITY)
-            typ = row.get("type", {}).get("value", "").removeprefix(ENTITY)
-            score = (2 if row["how"]["value"] == "label" else 1) + (4 if typ in fitting else 0)
-            if typ in KNOWN_TYPES and fitting and typ not in fitting:
+def suggest_links(source, endpoint=WIKIDATA_SPARQL, *, limit: int = 5, timeout: float = 30) -> list[Candidate]:
+    """Ranked Wikidata candidates for each entity without a link: exact label or alias matches (en, de), a label
+    match above an alias match, a fitting type above no known type; items of a type that cannot fit are dropped."""
+    client = _client(endpoint, timeout)
+    ours = {iri: e for (iri, _), e in _entities(_select(source, UNLINKED)).items()}
+    by_label: dict[str, list[str]] = {}
+    for iri, e in ours.items():
+        for label in e["labels"]:
+            by_label.setdefault(label, []).append(iri)
+    rows = client.find_by_labels(sorted(by_label))
+    found: dict[str, dict[str, Candidate]] = {iri: {} for iri in ours}
+    for row in rows:
+        qid = row["item"]["value"].removeprefix(ENTITY)
+        typ = row.get("type", {}).get("value", "").removeprefix(ENTITY)
+        how = row["how"]["value"]
+        for iri in by_label.get(row["label"]["value"], []):
+            fitting = _fitting(ours[iri]["classes"]) or set()
+            score = (2 if how == "label" else 1) + (4 if typ in fitting else 0)
+            if typ in KNOWN_TYPES and typ not in fitting:
                 score = -1  # a known type of another class: a person for a city
-            best = found.get(qid)
+            best = found[iri].get(qid)
+            # one P31 that cannot fit disqualifies the item, whatever its other types
+            if best is not None and (best.score < 0 or score < 0):
+                best.score = -1
+                continue
             if best is None or score > best.score:
-                reason = f"{row['how']['value']} match" + (f", instance of {typ}" if typ else "")
-                found[qid] = Candidate(iri, sorted(e["labels"])[0], qid, row["label"]["value"], score, reason)
-        ranked = sorted((c for c in found.values() if c.score >= 0), key=lambda c: (-c.score, c.qid))
+                reason = f"{how} match" + (f", instance of {typ}" if typ else "")
+                found[iri][qid] = Candidate(iri, _label_of(ours[iri], iri), qid, row["label"]["value"], score, reason)
+    suggestions: list[Candidate] = []
+    for iri in sorted(found):
+        ranked = sorted((c for c in found[iri].values() if c.score >= 0), key=lambda c: (-c.score, c.qid))
         suggestions.extend(ranked[:limit])
     return suggestions
 
 
 def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
 
 
 def write_review_file(path, suggestions: list[Candidate]) -> None:
