@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -23,13 +24,24 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"  # SELECT/ASK and CONSTRUCT/DESCRIBE alike
+
+
+# Used when the project has no example queries (src/scokg/queries/*.rq) yet.
+BUILTIN_QUERIES = [
+    "ASK { ?s ?p ?o }",
+    "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT 50",
+    "SELECT ?type (COUNT(*) AS ?n) WHERE { ?s a ?type } GROUP BY ?type ORDER BY DESC(?n)",
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 100",
+]
 
 
 def example_queries() -> list[str]:
+    """The competency questions that need no network (SERVICE ones are left out), else BUILTIN_QUERIES."""
     sys.path.insert(0, str(ROOT / "src"))
     from scokg.examples import load_examples
 
-    return [e.query for e in load_examples() if not e.federated]
+    return [e.query for e in load_examples() if not e.federated] or list(BUILTIN_QUERIES)
 
 
 def free_port() -> int:
@@ -65,10 +77,10 @@ def scokg_server(workers: int = 2, root: Path = ROOT, extra: tuple[str, ...] = (
         yield url, proc
     finally:
         try:
-            os.killpg(proc.pid, 15)
+            os.killpg(proc.pid, signal.SIGINT)  # quick shutdown: no graceful wait for idle keep-alive clients
             proc.wait(timeout=15)
         except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(proc.pid, 9)
+            os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
         if log:
             err.close()
@@ -96,7 +108,7 @@ def run_load(url: str, clients: int = 32, seconds: float = 60, queries: list[str
             try:
                 if conn is None:
                     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-                conn.request("GET", path, headers={"Accept": "application/sparql-results+json"})
+                conn.request("GET", path, headers={"Accept": ACCEPT})
                 response = conn.getresponse()
                 response.read()
                 status: int | str = response.status

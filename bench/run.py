@@ -1,19 +1,24 @@
 """scokg against the SPARQL servers a user would pick instead, side by side in one run on this machine.
 
-    python bench/run.py --quick                 # the real graph, 3 s per query: under two minutes
-    python bench/run.py --size S,M --seconds 10 # the real graph and 1,000,000 triples
+    python bench/run.py --quick                 # the real graph, the five shapes, 2 s each: under two minutes
+    python bench/run.py --size S,M --seconds 10 # the real graph and 1,000,000 triples, every query
 
 Each server starts on 127.0.0.1 with the same data (ontology + data; scokg also loads its shapes, outside the
-default graph); the run checks that all give the same answers, then drives each query with `wrk` (8 keep-alive
-connections, 2 threads) after a warm-up, and prints requests/s, p50, p99, errors, startup time (files to first
-answer) and resident memory (PSS of all the server's processes), with the ratio of scokg to each peer, query by
-query and as a geometric mean. Results also go to bench/results/<time>.json.
+default graph); the run checks that all give the same answers (result sets compared by value), then drives each
+query with `wrk` (8 keep-alive connections, 2 threads, a compiled client so that the client is not the
+bottleneck) after a warm-up, and prints one table: requests/s, p50, p99 per query and server, errors, startup
+time (files to first answer), resident memory of all the server's processes (PSS, shared pages counted once; RSS
+summed beside it), and the ratio of scokg to each peer, query by query and as a geometric mean, from the same run.
+Results also go to bench/results/<time>.json, with the machine's load while each server ran.
+Queries: bench/queries/*.rq (five generic shapes) and the competency questions src/scokg/queries/*.rq (those
+with SERVICE are left out: they need Wikidata). --quick drives the five shapes and checks all answers.
 Peers: `oxigraph serve` (PyPI oxigraph), rdflib-endpoint (PyPI), Virtuoso 7 (Debian) when installed.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -35,9 +40,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(HERE))
-from generate import generate  # noqa: E402
+from generate import SIZES, generate  # noqa: E402
 
-SIZES = {"S": 0, "M": 1_000_000, "L": 10_000_000}
 SELECT_ACCEPT = "application/sparql-results+json"
 GRAPH_ACCEPT = "application/n-triples"
 
@@ -48,9 +52,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def queries() -> dict[str, str]:
+def queries(competency: bool = True) -> dict[str, str]:
+    """The five generic shapes, then the competency questions that stay on this machine (no SERVICE)."""
     out = {p.stem: p.read_text() for p in sorted((HERE / "queries").glob("*.rq"))}
+    if competency:
+        for path in sorted((ROOT / "src" / "scokg" / "queries").glob("*.rq")):
+            text = path.read_text()
+            if not re.search(r"\bSERVICE\b", re.sub(r"(?m)#.*$", "", text), re.I):
+                out["cq-" + path.stem] = text
     return out
+
+
+def conditions() -> dict:
+    """What else the machine was doing: load averages and how many processes were runnable."""
+    with open("/proc/loadavg") as f:
+        load = f.read().split()
+    return {"loadavg_1m": float(load[0]), "loadavg_5m": float(load[1]), "running": load[3]}
 
 
 def is_graph_query(text: str) -> bool:
@@ -61,18 +78,31 @@ def is_graph_query(text: str) -> bool:
 # ---------------------------------------------------------------- data
 
 
-def prepare(size: str, work: Path) -> Path:
+def _inputs_digest() -> str:
+    """The generator and its template: a generated graph older than either is made again."""
+    h = hashlib.sha256()
+    for path in [HERE / "generate.py", *sorted((ROOT / "data").rglob("*.ttl"))]:
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def prepare(size: str, work: Path, seed: int = 0) -> Path:
     """A project folder (ontology/, data/, shapes/) for a size; S is the real project."""
     if size == "S":
         return ROOT
-    folder = work / size
+    folder = work / f"{size}-seed{seed}"
     data = folder / "data" / "generated.nt"
-    if not data.exists():
+    stamp = folder / "inputs.sha256"
+    digest = _inputs_digest()
+    if not data.exists() or not stamp.exists() or stamp.read_text() != digest:
         for name in ("ontology", "shapes"):
             shutil.copytree(ROOT / name, folder / name, dirs_exist_ok=True)
         data.parent.mkdir(parents=True, exist_ok=True)
         with open(data, "wb") as f:
-            n = generate(SIZES[size], f)
+            n = generate(SIZES[size], f, seed)
+        stamp.write_text(digest)
+        for old in work.glob(f"peer-{folder.name}*.nt"):
+            old.unlink()
         print(f"generated {n} triples for size {size}", file=sys.stderr)
     return folder
 
@@ -123,10 +153,10 @@ class Server:
                 os.killpg(p.pid, signal.SIGKILL)
                 p.wait(timeout=10)
 
-    def memory_mb(self) -> float:
-        """PSS of every process in the servers' process groups (shared pages counted once)."""
+    def memory_mb(self) -> tuple[float, float, int]:
+        """(PSS, RSS, processes) over the servers' process groups: PSS counts pages shared by forks once."""
         groups = {p.pid for p in self.procs}
-        total = 0
+        pss = rss = count = 0
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
                 continue
@@ -134,10 +164,15 @@ class Server:
                 if os.getpgid(int(entry)) not in groups:
                     continue
                 with open(f"/proc/{entry}/smaps_rollup") as f:
-                    total += sum(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+                    for line in f:
+                        if line.startswith("Pss:"):
+                            pss += int(line.split()[1])
+                        elif line.startswith("Rss:"):
+                            rss += int(line.split()[1])
+                count += 1
             except (OSError, ProcessLookupError):
                 continue
-        return total / 1024
+        return pss / 1024, rss / 1024, count
 
 
 def _spawn(cmd, log: Path, env=None) -> subprocess.Popen:
@@ -330,9 +365,10 @@ def drive(url: str, query: str, clients: int, seconds: float) -> dict:
     subprocess.run([*base[:-1], "-d", "1s", target], capture_output=True, timeout=120)  # warm-up
     out = subprocess.run([*base, "-d", f"{seconds:g}s", target], capture_output=True, text=True,
                          timeout=seconds + 120).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = re.search(r"50%\s+(\S+)", out)
-    p99 = re.search(r"99%\s+(\S+)", out)
+    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    rps = float(found.group(1)) if found else 0.0
+    p50 = re.search(r"(?m)^\s*50%\s+(\S+)", out)
+    p99 = re.search(r"(?m)^\s*99%\s+(\S+)", out)
     errors = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors += int(non2xx.group(1)) if non2xx else 0
@@ -348,10 +384,12 @@ def geomean(xs: list[float]) -> float:
 # ---------------------------------------------------------------- the run
 
 
-def run_size(size: str, names: list[str], clients: int, seconds: float, work: Path) -> dict:
-    project = prepare(size, work)
+def run_size(size: str, names: list[str], clients: int, seconds: float, work: Path, quick: bool = False,
+             seed: int = 0) -> dict:
+    project = prepare(size, work, seed)
     files = peer_files(project, work)
     qs = queries()
+    driven = [q for q in qs if not (quick and q.startswith("cq-"))]
     starters = {"scokg": lambda: start_scokg(project, work),
                 "scokg-granian": lambda: start_scokg(project, work, server="granian"),
                 "scokg-uncached": lambda: start_scokg(project, work, cache=False),
@@ -360,7 +398,8 @@ def run_size(size: str, names: list[str], clients: int, seconds: float, work: Pa
                 "oxigraph": lambda: start_oxigraph(files, work),
                 "rdflib-endpoint": lambda: start_rdflib_endpoint(files, work),
                 "virtuoso": lambda: start_virtuoso(files, work)}
-    report = {"size": size, "servers": {}, "mismatches": []}
+    report = {"size": size, "seed": seed, "queries": driven, "checked": list(qs), "servers": {},
+              "mismatches": [], "failures": []}
     reference = None
     for name in names:
         print(f"[{size}] starting {name} …", file=sys.stderr)
@@ -374,80 +413,116 @@ def run_size(size: str, names: list[str], clients: int, seconds: float, work: Pa
             report["servers"][name] = {"skipped": "not installed"}
             continue
         try:
-            answers = {q: normalise(text, fetch(server.url, text)) for q, text in qs.items()}
+            answers = {}
+            for q, text in qs.items():
+                try:
+                    answers[q] = normalise(text, fetch(server.url, text))
+                except (OSError, ValueError, SyntaxError) as exc:
+                    answers[q] = None
+                    report["failures"].append(f"{name}: {q}: {exc}")
             if reference is None:
                 reference = answers
             else:
-                for q in qs:
-                    if answers[q] != reference[q]:
-                        report["mismatches"].append(f"{name}: {q}")
-            result = {"startup_s": server.startup, "note": server.note, "queries": {}}
-            for q, text in qs.items():
-                result["queries"][q] = drive(server.url, text, clients, seconds)
+                report["mismatches"] += [f"{name}: {q}" for q in qs if answers[q] != reference[q]]
+            result = {"startup_s": server.startup, "note": server.note, "queries": {},
+                      "conditions_before": conditions()}
+            for q in driven:
+                result["queries"][q] = drive(server.url, qs[q], clients, seconds)
                 print(f"[{size}] {name} {q}: {result['queries'][q]['rps']:.1f} req/s", file=sys.stderr)
-            result["memory_mb"] = server.memory_mb()
+            result["conditions_after"] = conditions()
+            result["memory_mb"], result["rss_mb"], result["processes"] = server.memory_mb()
             report["servers"][name] = result
         finally:
             server.stop()
     return report
 
 
+def _ms_text(x) -> str:
+    return "–" if x is None or x != x else (f"{x:.2f}" if x < 10 else f"{x:.0f}")
+
+
 def _cell(r: dict) -> str:
-    return f"{r['rps']:,.1f} (p50 {r['p50_ms']:.2f} / p99 {r['p99_ms']:.1f} ms)"
+    return f"{r['rps']:,.0f} ({_ms_text(r['p50_ms'])} / {_ms_text(r['p99_ms'])})" if r["rps"] >= 10 else \
+        f"{r['rps']:.2f} ({_ms_text(r['p50_ms'])} / {_ms_text(r['p99_ms'])})"
+
+
+def ratios(ours: dict, theirs: dict, qnames: list[str]) -> list[float]:
+    return [ours[q]["rps"] / theirs[q]["rps"] if theirs[q]["rps"] else float("inf") for q in qnames]
 
 
 def table(report: dict) -> str:
+    """One table: a row per query (requests/s with p50 / p99 ms, then scokg ÷ each peer), then the totals."""
     servers = {k: v for k, v in report["servers"].items() if "queries" in v}
-    lines = [f"## size {report['size']}", ""]
-    qnames = list(next(iter(servers.values()))["queries"]) if servers else []
-    lines.append("| server | " + " | ".join(qnames) + " | errors | startup | memory |")
-    lines.append("|---" * (len(qnames) + 4) + "|")
-    for name, r in servers.items():
-        cells = [_cell(r['queries'][q])
-                 for q in qnames]
-        errors = sum(r["queries"][q]["errors"] for q in qnames)
-        lines.append(f"| {name} | " + " | ".join(cells) + f" | {errors} | {r['startup_s']:.1f} s | "
-                     f"{r['memory_mb']:.0f} MB |")
-    for mine in [n for n in servers if n.startswith("scokg")]:
-        lines += ["", f"| {mine} ÷ peer | " + " | ".join(qnames) + " | geometric mean |",
-                  "|---" * (len(qnames) + 2) + "|"]
-        ours = servers[mine]["queries"]
-        for name, r in servers.items():
-            if name.startswith("scokg"):
-                continue
-            ratios = [ours[q]["rps"] / r["queries"][q]["rps"] if r["queries"][q]["rps"] else float("inf")
-                      for q in qnames]
-            lines.append(f"| {name} | " + " | ".join(f"{x:.2f}×" for x in ratios) + f" | {geomean(ratios):.2f}× |")
-    for name, v in report["servers"].items():
-        if "skipped" in v:
-            lines.append(f"\n{name}: skipped ({v['skipped']})")
+    qnames = report["queries"]
+    mine = "scokg" if "scokg" in servers else next((n for n in servers if n.startswith("scokg")), None)
+    peers = [n for n in servers if not n.startswith("scokg")]
+    head = [*servers, *(f"{mine} ÷ {p}" for p in peers)] if mine else list(servers)
+    lines = [f"## size {report['size']}: requests/s (p50 / p99 ms)", "",
+             "| query | " + " | ".join(head) + " |", "|---" * (len(head) + 1) + "|"]
+    table_ratios = {p: ratios(servers[mine]["queries"], servers[p]["queries"], qnames) for p in peers} if mine else {}
+    for i, q in enumerate(qnames):
+        cells = [_cell(servers[n]["queries"][q]) for n in servers]
+        cells += [f"{table_ratios[p][i]:.2f}×" for p in peers] if mine else []
+        lines.append(f"| {q} | " + " | ".join(cells) + " |")
+    pad = [""] * len(peers) if mine else []
+    lines.append("| **geometric mean** | " + " | ".join(f"{geomean([r['queries'][q]['rps'] for q in qnames]):,.1f}"
+                                                      for r in servers.values())
+                 + (" | " + " | ".join(f"**{geomean(table_ratios[p]):.2f}×**" for p in peers) if mine else "")
+                 + " |")
+    lines.append("| errors | " + " | ".join(str(sum(r["queries"][q]["errors"] for q in qnames))
+                                           for r in servers.values()) + " | " * bool(pad) + " | ".join(pad) + " |")
+    lines.append("| startup (files → first answer) | " + " | ".join(f"{r['startup_s']:.1f} s" for r in servers.values())
+                 + " | " * bool(pad) + " | ".join(pad) + " |")
+    lines.append("| memory PSS (RSS summed, processes) | " + " | ".join(
+        f"{r['memory_mb']:.0f} MB ({r.get('rss_mb', 0):.0f}, {r.get('processes', '?')})" for r in servers.values())
+                 + " | " * bool(pad) + " | ".join(pad) + " |")
+    lines.append("| load average while driven (1 min) | " + " | ".join(
+        f"{r['conditions_before']['loadavg_1m']:.1f}→{r['conditions_after']['loadavg_1m']:.1f}"
+        for r in servers.values()) + " | " * bool(pad) + " | ".join(pad) + " |")
+    for other in [n for n in servers if n.startswith("scokg") and n != mine]:
+        rs = {p: ratios(servers[other]["queries"], servers[p]["queries"], qnames) for p in peers}
+        lines.append(f"\n{other} ÷ peer, geometric mean: "
+                     + ", ".join(f"{p} {geomean(rs[p]):.2f}× (lowest {min(rs[p]):.2f}×)" for p in peers))
+    notes = [f"{name}: skipped ({v['skipped']})" if "skipped" in v else f"{name}: {v['note']}"
+             for name, v in report["servers"].items() if "skipped" in v or v.get("note")]
+    lines.append("\n" + "; ".join(notes) if notes else "")
+    if report["failures"]:
+        lines.append("\nFAILED: " + "; ".join(report["failures"]))
     if report["mismatches"]:
-        lines.append("\nANSWERS DIFFER: " + ", ".join(report["mismatches"]))
+        lines.append("\nANSWERS DIFFER from the first server's: " + ", ".join(report["mismatches"]))
     else:
-        lines.append("\nAll servers gave the same answers to every query.")
+        lines.append(f"\nAll servers gave the same answers to all {len(report['checked'])} queries.")
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="size S, 3 s per query")
+    parser.add_argument("--quick", action="store_true", help="size S, the five shapes, 2 s per query")
     parser.add_argument("--size", default="S", help="comma-separated: S (real graph), M (1M), L (10M)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the generated graphs (bench/generate.py)")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--servers", default="scokg,scokg-granian,oxigraph,rdflib-endpoint,virtuoso")
+    parser.add_argument("--servers", default="scokg,scokg-granian,oxigraph,rdflib-endpoint,virtuoso",
+                        help="also: scokg-uncached, scokg-on-oxigraph, scokg-on-virtuoso")
     parser.add_argument("--work", type=Path, default=HERE / ".work")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench/run.py needs wrk (apt-get install wrk)")
     sizes = ["S"] if args.quick else args.size.split(",")
-    seconds = 3 if args.quick else args.seconds
+    seconds = 2 if args.quick else args.seconds
     args.work.mkdir(parents=True, exist_ok=True)
-    reports = [run_size(s, args.servers.split(","), args.clients, seconds, args.work) for s in sizes]
+    started = conditions()
+    reports = [run_size(s, args.servers.split(","), args.clients, seconds, args.work, args.quick, args.seed)
+               for s in sizes]
     text = "\n\n".join(table(r) for r in reports)
-    print(f"{os.cpu_count()} CPUs, {args.clients} keep-alive connections, {seconds:g} s per query\n\n{text}")
+    machine = {"cpus": os.cpu_count(), "clients": args.clients, "seconds": seconds, "quick": args.quick,
+               "load_at_start": started, "load_at_end": conditions(), "python": sys.version.split()[0]}
+    print(f"{machine['cpus']} CPUs, {args.clients} keep-alive connections (wrk, 2 threads), {seconds:g} s per query "
+          f"after a 1 s warm-up; load average {started['loadavg_1m']:.1f} at start, "
+          f"{machine['load_at_end']['loadavg_1m']:.1f} at end\n\n{text}")
     out = HERE / "results" / time.strftime("%Y%m%dT%H%M%S.json")
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"clients": args.clients, "seconds": seconds, "reports": reports}, indent=2))
+    out.write_text(json.dumps({**machine, "reports": reports}, indent=2))
     print(f"\n(saved to {out.relative_to(ROOT)})")
 
 
