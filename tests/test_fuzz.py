@@ -3,6 +3,7 @@ never a hang. The number of cases each test ran is printed (pytest -s)."""
 
 from __future__ import annotations
 
+import os
 import time
 from urllib.parse import quote
 
@@ -13,7 +14,10 @@ from hypothesis import strategies as st
 from scokg.examples import load_examples
 
 EXAMPLES = [e.query for e in load_examples() if not e.federated]
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+# Fixed cases in the suite; SCOKG_FUZZ_EXAMPLES=5000 SCOKG_FUZZ_RANDOM=1 explores further (new cases each run).
+FUZZ = settings(max_examples=int(os.environ.get("SCOKG_FUZZ_EXAMPLES", "300")), deadline=None,
+                suppress_health_check=list(HealthCheck), derandomize=not os.environ.get("SCOKG_FUZZ_RANDOM"),
+                database=None)
 SLOW = 15.0  # seconds a single fuzz request may take (the query time limit is 5 s in tests)
 COUNTS: dict[str, int] = {}
 
@@ -150,3 +154,26 @@ def test_extreme_queries(client, query):
     assert 400 <= r.status_code < 500
     # and the endpoint still answers
     assert client.get("/sparql?query=" + quote("ASK { ?s ?p ?o }")).status_code == 200
+
+
+BAD_ENCODINGS = ["%", "%zz", "%f", "%ff%fe", "%c3%28", "%ed%a0%80", "%00", "%e2%82", "%%41", "%2", "%u0041", "%c0%af"]
+
+
+@pytest.mark.parametrize("bad", BAD_ENCODINGS)
+def test_bad_percent_encoding_everywhere(client, bad):
+    _count("encodings")
+    for method, path, kwargs in [
+        ("get", "/sparql?query=ASK" + bad, {}),
+        ("get", "/sparql?query=ASK%7B%7D&default-graph-uri=" + bad, {}),
+        ("get", f"/sparql?{bad}=1&query=ASK%7B%7D", {}),
+        ("post", "/sparql", {"data": "query=ASK" + bad, "content_type": "application/x-www-form-urlencoded"}),
+        ("post", "/sparql", {"data": "update=" + bad, "content_type": "application/x-www-form-urlencoded"}),
+        ("get", "/id/almaty" + bad, {}),
+        ("get", "/id/" + bad, {}),
+        ("get", "/dumps/" + bad, {}),
+        ("get", "/search?q=" + bad, {}),
+        ("get", "/?lang=" + bad, {}),
+    ]:
+        started = time.monotonic()
+        r = getattr(client, method)(path, **kwargs)
+        _check(r, started, path)

@@ -20,6 +20,8 @@ from load import run_load, scokg_server  # noqa: E402
 pytestmark = pytest.mark.slow
 SIMPLE = "ASK { ?s ?p ?o }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+# unbounded property paths over every predicate, joined with each other
+PATHS = "SELECT (COUNT(*) AS ?n) WHERE { ?a (!<urn:x>)* ?b . ?c (^!<urn:x>)+ ?d . ?b (<urn:y>|!<urn:y>)* ?e }"
 
 
 def _get(url: str, query: str, timeout: float = 30) -> tuple[int, bytes, float]:
@@ -59,11 +61,13 @@ def test_short_load_has_no_errors(server):
     assert stats["errors"] == 0, stats["statuses"]
 
 
-def test_runaway_query_ends_at_the_limit_while_simple_ones_are_answered(server):
+@pytest.mark.parametrize("pathological", [RUNAWAY, PATHS], ids=["cartesian", "property-paths"])
+def test_runaway_query_ends_at_the_limit_while_simple_ones_are_answered(server, pathological):
     url, _ = server
     outcome = {}
+
     def runaway():
-        outcome["status"], outcome["body"], outcome["seconds"] = _get(url, RUNAWAY)
+        outcome["status"], outcome["body"], outcome["seconds"] = _get(url, pathological)
 
     t = threading.Thread(target=runaway)
     t.start()

@@ -3,7 +3,8 @@
 Query-side cases run against the real graph. The dataset cases use scokg's own named graphs: the default graph
 a plain query sees is the union of the ontology and data graphs, and the shapes graph stays out of it unless a
 request names it. Update-side cases run against a server started with an update token, since without one every
-update is refused with 403 (tested in test_sparql_update.py).
+update is refused with 403 (tested in test_sparql_update.py); their requests are the W3C ones, verbatim.
+Where a query case's exact W3C request also makes sense against our graph, the test sends it too.
 """
 
 from __future__ import annotations
@@ -42,21 +43,28 @@ def _graphs(r) -> list[str]:
 # ---------------------------------------------------------------- query operation
 
 
+W3C_DATA0 = "&default-graph-uri=http%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata0.rdf"
+
+
 def test_query_get(client):
     r = client.get("/sparql?query=" + quote("ASK { ?s ?p ?o }"), headers={"Accept": "application/sparql-results+json"})
     assert _ask(r) is True
+    assert _ask(client.get("/sparql?query=ASK%20%7B%7D" + W3C_DATA0)) is True, "the W3C request"
 
 
 def test_query_post_form(client):
     r = client.post("/sparql", data={"query": "ASK { ?s ?p ?o }"},
                     headers={"Accept": "application/sparql-results+json"})
     assert _ask(r) is True
+    r = client.post("/sparql?" + W3C_DATA0[1:], data="query=ASK%20%7B%7D", content_type=FORM)
+    assert _ask(r) is True, "the W3C request: URL parameters and form body together"
 
 
 def test_query_post_direct(client):
     r = client.post("/sparql", data="ASK { ?s ?p ?o }", content_type="application/sparql-query",
                     headers={"Accept": "application/sparql-results+json"})
     assert _ask(r) is True
+    assert _ask(client.post("/sparql", data="ASK {}", content_type="application/sparql-query")) is True
 
 
 def test_query_dataset_default_graph(client):
@@ -112,11 +120,15 @@ def test_query_content_type_select(client):
                    headers={"Accept": "application/sparql-results+xml"})
     assert r.status_code == 200 and r.mimetype == "application/sparql-results+xml"
     assert b"<sparql" in r.data
+    # the W3C request, without Accept: a tabular format
+    r = client.post("/sparql?" + W3C_DATA0[1:], data="SELECT (1 AS ?value) {}", content_type="application/sparql-query")
+    assert _json(r)["results"]["bindings"][0]["value"]["value"] == "1"
 
 
 def test_query_content_type_ask(client):
     r = client.get("/sparql?query=" + quote("ASK { ?s ?p ?o }"), headers={"Accept": "application/sparql-results+xml"})
     assert r.status_code == 200 and r.mimetype == "application/sparql-results+xml" and b"<boolean>true" in r.data
+    assert _ask(client.post("/sparql?" + W3C_DATA0[1:], data="ASK {}", content_type="application/sparql-query"))
 
 
 def test_query_content_type_describe(client):
@@ -124,6 +136,20 @@ def test_query_content_type_describe(client):
                    headers={"Accept": "application/rdf+xml, text/turtle;q=0.5"})
     assert r.status_code == 200 and r.mimetype == "application/rdf+xml"
     assert len(rdflib.Graph().parse(data=r.data, format="xml")) > 0
+    r = client.post("/sparql?" + W3C_DATA0[1:], data="DESCRIBE <http://example.org/>",
+                    content_type="application/sparql-query")
+    assert r.status_code == 200 and r.mimetype == "text/turtle"
+    assert len(rdflib.Graph().parse(data=r.data, format="turtle")) == 0
+
+
+def test_query_content_type_construct_w3c_relative_iris(client):
+    """The W3C request uses relative IRIs; the service resolves them against its base IRI."""
+    r = client.post("/sparql?" + W3C_DATA0[1:], data="CONSTRUCT { <s> <p> 1 } WHERE {}",
+                    content_type="application/sparql-query")
+    assert r.status_code == 200 and r.mimetype == "text/turtle"
+    g = rdflib.Graph().parse(data=r.data, format="turtle")
+    assert list(g) == [(rdflib.URIRef("https://w3id.org/scokg/s"), rdflib.URIRef("https://w3id.org/scokg/p"),
+                        rdflib.Literal(1))]
 
 
 def test_query_content_type_construct(client):
@@ -162,29 +188,55 @@ def test_bad_query_missing_direct_type(client):
 
 
 def test_bad_query_non_utf8(client):
-    r = client.post("/sparql", data="ASK {}".encode("utf-16"), content_type="application/sparql-query")
-    assert r.status_code == 400 and "UTF-8" in r.get_json()["error"]
+    for content_type in ("application/sparql-query", "application/sparql-query; charset=UTF-16"):
+        r = client.post("/sparql", data="ASK {}".encode("utf-16"), content_type=content_type)
+        assert r.status_code == 400 and "UTF-8" in r.get_json()["error"]
 
 
 def test_bad_query_syntax(client):
     r = client.get("/sparql?query=" + quote("ASK { ?s ?p }"))
     assert r.status_code == 400
     assert "1:" in r.get_json()["error"], "the parser's message with line and column"
+    assert client.get("/sparql?query=ASK%20%7B").status_code == 400
 
 
 # ---------------------------------------------------------------- update operation (server with a token)
+
+TOKEN = "w3c-test-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+UPDATE = "application/sparql-update"
+QUERY = "application/sparql-query"
+INSERT = "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }"
+D = "http%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata"
+# The W3C update bodies: clear everything, put three documents in three graphs, copy what the dataset shows.
+W3C_SETUP = """PREFIX dc: <http://purl.org/dc/terms/>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+DROP ALL ;
+INSERT DATA {
+    GRAPH <http://kasei.us/2009/09/sparql/data/data1.rdf> { <http://kasei.us/2009/09/sparql/data/data1.rdf> a foaf:Document }
+    GRAPH <http://kasei.us/2009/09/sparql/data/data2.rdf> { <http://kasei.us/2009/09/sparql/data/data2.rdf> a foaf:Document }
+    GRAPH <http://kasei.us/2009/09/sparql/data/data3.rdf> { <http://kasei.us/2009/09/sparql/data/data3.rdf> a foaf:Document }
+} ;
+"""  # noqa: E501 - the W3C text as published
+W3C_CHECK = """ASK {
+    GRAPH <http://example.org/%(g)s/> {
+        <http://kasei.us/2009/09/sparql/data/data1.rdf> a <http://purl.org/dc/terms/BibliographicResource> .
+        <http://kasei.us/2009/09/sparql/data/data2.rdf> a <http://purl.org/dc/terms/BibliographicResource> .
+    }
+    FILTER NOT EXISTS {
+        GRAPH <http://example.org/%(g)s/> {
+            <http://kasei.us/2009/09/sparql/data/data3.rdf> a <http://purl.org/dc/terms/BibliographicResource> .
+        }
+    }
+}"""
 
 
 @pytest.fixture()
 def writable(tiny_copy):
     settings = load_settings({"root": str(tiny_copy), "update_token": TOKEN, "service_allowlist": ""}, environ={})
     app = create_app(settings)
-    yield app.test_client(), app
+    yield app.test_client()
     app.extensions["scokg"].runtime.close()
-
-
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
-INSERT = "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }"
 
 
 def _count(client) -> int:
@@ -192,59 +244,182 @@ def _count(client) -> int:
     return int(_json(r)["results"]["bindings"][0]["n"]["value"])
 
 
+def _post_query(client, text):
+    return client.post("/sparql", data=text, content_type=QUERY)
+
+
+def test_update_dataset_default_graph(writable):
+    body = """PREFIX dc: <http://purl.org/dc/terms/>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+CLEAR ALL ;
+INSERT DATA {
+    GRAPH <http://kasei.us/2009/09/sparql/data/data1.rdf> {
+        <http://kasei.us/2009/09/sparql/data/data1.rdf> a foaf:Document
+    }
+} ;
+INSERT {
+    GRAPH <http://example.org/protocol-update-dataset-test/> {
+        ?s a dc:BibliographicResource
+    }
+}
+WHERE {
+    ?s a foaf:Document
+}"""
+    r = writable.post(f"/sparql?using-graph-uri={D}1.rdf", data=body, content_type=UPDATE, headers=AUTH)
+    assert r.status_code == 204, r.get_data(as_text=True)
+    check = """ASK {
+    GRAPH <http://example.org/protocol-update-dataset-test/> {
+        <http://kasei.us/2009/09/sparql/data/data1.rdf> a <http://purl.org/dc/terms/BibliographicResource>
+    }
+}"""
+    assert _ask(_post_query(writable, check)) is True
+
+
+def test_update_dataset_default_graphs(writable):
+    body = W3C_SETUP + """INSERT {
+    GRAPH <http://example.org/protocol-update-dataset-graphs-test/> {
+        ?s a dc:BibliographicResource
+    }
+}
+WHERE {
+    ?s a foaf:Document
+}"""
+    r = writable.post(f"/sparql?using-graph-uri={D}1.rdf&using-graph-uri={D}2.rdf", data=body, content_type=UPDATE,
+                      headers=AUTH)
+    assert r.status_code == 204, r.get_data(as_text=True)
+    assert _ask(_post_query(writable, W3C_CHECK % {"g": "protocol-update-dataset-graphs-test"})) is True
+
+
+def test_update_dataset_named_graphs(writable):
+    body = W3C_SETUP + """INSERT {
+    GRAPH <http://example.org/protocol-update-dataset-named-graphs-test/> {
+        ?s a dc:BibliographicResource
+    }
+}
+WHERE {
+    GRAPH ?g {
+        ?s a foaf:Document
+    }
+}"""
+    r = writable.post(f"/sparql?using-named-graph-uri={D}1.rdf&using-named-graph-uri={D}2.rdf", data=body,
+                      content_type=UPDATE, headers=AUTH)
+    assert r.status_code == 204, r.get_data(as_text=True)
+    assert _ask(_post_query(writable, W3C_CHECK % {"g": "protocol-update-dataset-named-graphs-test"})) is True
+
+
+def test_update_dataset_full(writable):
+    body = W3C_SETUP + """INSERT {
+    GRAPH <http://example.org/protocol-update-dataset-full-test/> {
+        ?s <http://example.org/in> ?in
+    }
+}
+WHERE {
+    {
+        GRAPH ?g { ?s a foaf:Document }
+        BIND(?g AS ?in)
+    }
+    UNION
+    {
+        ?s a foaf:Document .
+        BIND("default" AS ?in)
+    }
+}"""
+    r = writable.post(f"/sparql?using-graph-uri={D}1.rdf&using-named-graph-uri={D}2.rdf", data=body,
+                      content_type=UPDATE, headers=AUTH)
+    assert r.status_code == 204, r.get_data(as_text=True)
+    check = """ASK {
+    GRAPH <http://example.org/protocol-update-dataset-full-test/> {
+        <http://kasei.us/2009/09/sparql/data/data1.rdf> <http://example.org/in> "default" .
+        <http://kasei.us/2009/09/sparql/data/data2.rdf> <http://example.org/in> <http://kasei.us/2009/09/sparql/data/data2.rdf> .
+    }
+    FILTER NOT EXISTS {
+        GRAPH <http://example.org/protocol-update-dataset-full-test/> {
+            <http://kasei.us/2009/09/sparql/data/data3.rdf> ?p ?o
+        }
+    }
+}"""  # noqa: E501 - the W3C text as published
+    assert _ask(_post_query(writable, check)) is True
+
+
 def test_update_post_form(writable):
-    client, _ = writable
-    before = _count(client)
-    assert client.post("/sparql", data={"update": INSERT}, headers=AUTH).status_code == 204
-    assert _count(client) == before + 1
+    before = _count(writable)
+    assert writable.post("/sparql", data={"update": INSERT}, headers=AUTH).status_code == 204
+    assert _count(writable) == before + 1
+    r = writable.post("/sparql", data="update=CLEAR+ALL", content_type=FORM, headers=AUTH)
+    assert r.status_code == 204 and _count(writable) == 0
 
 
 def test_update_post_direct(writable):
-    client, _ = writable
-    before = _count(client)
-    r = client.post("/sparql", data=INSERT, content_type="application/sparql-update", headers=AUTH)
+    before = _count(writable)
+    r = writable.post("/sparql", data=INSERT, content_type=UPDATE, headers=AUTH)
     assert r.status_code == 204
-    assert _count(client) == before + 1
+    assert _count(writable) == before + 1
+    assert writable.post("/sparql", data="CLEAR ALL", content_type=UPDATE, headers=AUTH).status_code == 204
+    assert _count(writable) == 0
+
+
+def test_update_base_uri(writable):
+    body = """CLEAR GRAPH <http://example.org/protocol-base-test/> ;
+INSERT DATA { GRAPH <http://example.org/protocol-base-test/> { <http://example.org/s> <http://example.org/p> <test> } }"""  # noqa: E501
+    assert writable.post("/sparql", data=body, content_type=UPDATE, headers=AUTH).status_code == 204
+    r = _post_query(writable, """SELECT ?o WHERE {
+    GRAPH <http://example.org/protocol-base-test/> {
+        <http://example.org/s> <http://example.org/p> ?o
+    }
+}""")
+    [row] = _json(r)["results"]["bindings"]
+    assert row["o"]["type"] == "uri" and row["o"]["value"] != "test"
+    assert row["o"]["value"] == "https://w3id.org/scokg/test", "resolved against the service's base IRI"
 
 
 def test_bad_update_get(writable):
-    client, _ = writable
-    assert client.get("/sparql?update=" + quote(INSERT), headers=AUTH).status_code == 400
+    assert writable.get("/sparql?update=CLEAR%20ALL", headers=AUTH).status_code == 400
 
 
 def test_bad_multiple_updates(writable):
-    client, _ = writable
-    r = client.post("/sparql", data={"update": [INSERT, "CLEAR ALL"]}, headers=AUTH)
+    before = _count(writable)
+    r = writable.post("/sparql", data="update=CLEAR%20NAMED&update=CLEAR%20DEFAULT", content_type=FORM, headers=AUTH)
     assert r.status_code == 400
+    assert _count(writable) == before
 
 
 def test_bad_update_wrong_media_type(writable):
-    client, _ = writable
-    assert client.post("/sparql", data=INSERT, content_type="text/plain", headers=AUTH).status_code == 415
+    assert writable.post("/sparql", data="CLEAR NAMED", content_type="text/plain", headers=AUTH).status_code == 415
 
 
 def test_bad_update_missing_form_type(writable):
-    client, _ = writable
-    r = client.post("/sparql", data="update=" + quote(INSERT), headers={**AUTH, "Content-Type": ""})
+    r = writable.post("/sparql", data="update=CLEAR%20NAMED", headers={**AUTH, "Content-Type": ""})
     assert r.status_code == 415
 
 
 def test_bad_update_non_utf8(writable):
-    client, _ = writable
-    r = client.post("/sparql", data=INSERT.encode("utf-16"), content_type="application/sparql-update", headers=AUTH)
-    assert r.status_code == 400
+    r = writable.post("/sparql", data="CLEAR NAMED".encode("utf-16"), content_type="application/sparql-update; "
+                      "charset=UTF-16", headers=AUTH)
+    assert r.status_code == 400 and "UTF-8" in r.get_json()["error"]
 
 
 def test_bad_update_syntax(writable):
-    client, _ = writable
-    before = _count(client)
-    r = client.post("/sparql", data={"update": "INSERT DATA { <urn:x:a> <urn:x:b> }"}, headers=AUTH)
+    before = _count(writable)
+    r = writable.post("/sparql", data="update=CLEAR%20XYZ", content_type=FORM, headers=AUTH)
     assert r.status_code == 400 and "malformed update" in r.get_json()["error"]
-    assert _count(client) == before
+    r = writable.post("/sparql", data={"update": "INSERT DATA { <urn:x:a> <urn:x:b> }"}, headers=AUTH)
+    assert r.status_code == 400 and "1:" in r.get_json()["error"], "the parser's line and column"
+    assert _count(writable) == before
 
 
 def test_bad_update_dataset_conflict(writable):
-    client, _ = writable
-    update = "DELETE { ?s ?p ?o } USING <urn:x:g> WHERE { ?s ?p ?o }"
-    r = client.post("/sparql", data={"update": update, "using-graph-uri": "urn:x:h"}, headers=AUTH)
+    before = _count(writable)
+    body = """PREFIX foaf:  <http://xmlns.com/foaf/0.1/>
+WITH <http://example/addresses>
+DELETE { ?person foaf:givenName 'Bill' }
+INSERT { ?person foaf:givenName 'William' }
+WHERE {
+    ?person foaf:givenName 'Bill'
+}"""
+    r = writable.post("/sparql?using-named-graph-uri=http%3A%2F%2Fexample%2Fpeople", data=body, content_type=UPDATE,
+                      headers=AUTH)
+    assert r.status_code == 400 and "USING or WITH" in r.get_json()["error"]
+    r = writable.post("/sparql", data={"update": "DELETE { ?s ?p ?o } USING <urn:x:g> WHERE { ?s ?p ?o }",
+                                       "using-graph-uri": "urn:x:h"}, headers=AUTH)
     assert r.status_code == 400
+    assert _count(writable) == before

@@ -98,3 +98,59 @@ def test_reader_runs_an_example_in_chromium(app):
             assert page.inner_text("p.boolean") == "true"
         finally:
             browser.close()
+
+
+def test_a_cut_result_says_so_on_the_page(tiny_copy):
+    from scokg.app import create_app
+    from scokg.config import load_settings
+
+    app = create_app(load_settings({"root": str(tiny_copy), "max_rows": 2, "service_allowlist": ""}, environ={}))
+    try:
+        client = app.test_client()
+        query = "SELECT * WHERE { ?s ?p ?o }"
+        html = client.get("/sparql?query=" + quote(query), headers={"Accept": BROWSER_ACCEPT}).get_data(as_text=True)
+        assert len(re.findall(r"<tr><td>", html)) == 2
+        assert 'class="truncated"' in html and "limit of 2 rows" in html
+        html = client.get("/sparql?query=" + quote(query + " LIMIT 1"),
+                          headers={"Accept": BROWSER_ACCEPT}).get_data(as_text=True)
+        assert 'class="truncated"' not in html
+    finally:
+        app.extensions["scokg"].runtime.close()
+
+
+# A stand-in for YASGUI, served where the CDN would be: it records what the page asks of it.
+FAKE_YASGUI = """window.Yasgui = function (holder, config) {
+  var tab = {
+    setQuery: function (q) { holder.dataset.query = q; },
+    query: function () { holder.dataset.ran = holder.dataset.query; }
+  };
+  holder.dataset.endpoint2 = config.requestConfig.endpoint;
+  this.getTab = function () { return tab; };
+};"""
+
+
+@pytest.mark.browser
+def test_yasgui_takes_over_when_it_loads(app):
+    executable = browser_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    example = load_examples()[1]
+    with LiveServer(app) as server, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=ARGS, timeout=30_000)
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(10_000)
+            page.route("https://**/*.js", lambda route: route.fulfill(body=FAKE_YASGUI,
+                                                                     content_type="application/javascript"))
+            page.route("https://**/*.css", lambda route: route.fulfill(body="", content_type="text/css"))
+            page.goto(server.url + "/sparql")
+            page.wait_for_function("document.getElementById('yasgui').dataset.query !== undefined")
+            assert not page.locator("#query-form").is_visible(), "YASGUI replaces the plain form"
+            holder = page.locator("#yasgui")
+            assert holder.get_attribute("data-endpoint2") == "/sparql"
+            assert "PREFIX sco: <https://w3id.org/scokg/ontology#>" in holder.get_attribute("data-query")
+            page.click(f'a.example[data-name="{example.name}"]')
+            assert holder.get_attribute("data-ran") == example.query, "the example runs in YASGUI, in place"
+            assert "query=" in page.url, "the address is the example's shareable link"
+        finally:
+            browser.close()

@@ -7,12 +7,15 @@ import json
 import os
 import signal
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+
+from scokg.reload import ReleaseWatcher
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from load import run_load, scokg_server  # noqa: E402
@@ -69,3 +72,49 @@ def test_sighup_reloads_good_releases_and_refuses_bad_ones(tiny_copy, tmp_path):
         assert _wait_for(lambda: log.read_text(errors="replace").count("reload refused") > count, 20)
         assert "does not conform" in log.read_text(errors="replace") or "Violation" in log.read_text(errors="replace")
         assert _labels(url) == {"Almaty", "Alma-Ata"}
+
+
+def test_the_watcher_signals_once_per_new_release(tiny_copy):
+    calls = []
+    watcher = ReleaseWatcher(tiny_copy, 60, on_change=lambda: calls.append(1))
+    assert watcher.check() is False and calls == []
+    _replace(tiny_copy, '"Almaty"@en', '"Alma-Ata"@en')
+    assert watcher.check() is True and watcher.check() is False
+    (tiny_copy / "data" / "tiny.ttl").write_text("not turtle at all {", encoding="utf-8")
+    assert watcher.check() is True, "a broken release is a change too (refused once by the reload)"
+    assert watcher.check() is False and len(calls) == 2
+
+
+def test_a_watched_release_is_swapped_atomically_under_load(tiny_copy, tmp_path, monkeypatch):
+    """With --setting watch, an edit is picked up without a signal; every answer during the swap is one whole
+    release, the old or the new, and none fails."""
+    monkeypatch.setenv("SCOKG_WATCH", "0.3")
+    old, new = {"Almaty"}, {"Alma-Ata", "Almaty"}
+    seen: dict[frozenset, int] = {}
+    failures = []
+    stop = threading.Event()
+    log = tmp_path / "serve.log"
+    with scokg_server(workers=2, root=tiny_copy, extra=("--query-timeout", "5"), log=log) as (url, _):
+        def reader():
+            while not stop.is_set():
+                try:
+                    key = frozenset(_labels(url))
+                    seen[key] = seen.get(key, 0) + 1
+                except OSError as exc:
+                    failures.append(repr(exc))
+
+        threads = [threading.Thread(target=reader) for _ in range(4)]
+        for t in threads:
+            t.start()
+        try:
+            time.sleep(0.5)
+            _replace(tiny_copy, '"Almaty"@en', '"Alma-Ata"@en')
+            assert _wait_for(lambda: frozenset(new) in seen, 20), "the watcher did not reload the release"
+            time.sleep(0.5)
+        finally:
+            stop.set()
+            for t in threads:
+                t.join(timeout=15)
+    print(f"\nanswers during the swap: { {tuple(sorted(k)): v for k, v in seen.items()} }, failures {len(failures)}")
+    assert failures == []
+    assert set(seen) <= {frozenset(old), frozenset(new)} and seen[frozenset(old)] > 0

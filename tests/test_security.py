@@ -19,9 +19,12 @@ ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 LABELS = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
-HOSTILE_PAGES = ["/", "/id/almaty", "/id/un-regional-centre", "/id/almaty?lang=de", "/search?q=Almaty",
-                 "/search?q=%3Cscript%3Ewindow.__pwned%3D9%3C%2Fscript%3E", "/sparql", "/sparql?query=" + quote(LABELS),
-                 "/ontology", "/dataset", "/id/%3Cscript%3Ewindow.__pwned=10%3C%2Fscript%3E"]
+# Pages that show the payloads as text (so the browser test sees them arrive, escaped).
+SHOWING = ["/id/almaty", "/id/un-regional-centre", "/id/almaty?lang=de", "/search?q=pwned",
+           "/sparql?query=" + quote(LABELS), "/dataset"]
+HOSTILE_PAGES = ["/", *SHOWING, "/search?q=Almaty",
+                 "/search?q=%3Cscript%3Ewindow.__pwned%3D9%3C%2Fscript%3E", "/sparql", "/ontology",
+                 "/id/%3Cscript%3Ewindow.__pwned=10%3C%2Fscript%3E"]
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +78,16 @@ def test_hostile_data_is_escaped(hostile_app, path):
         assert raw not in html, (path, raw)
 
 
+def _without_csp(route):
+    """Serve the page without its Content-Security-Policy: escaping alone must keep the payloads inert."""
+    response = route.fetch()
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-security-policy"}
+    route.fulfill(response=response, headers=headers)
+
+
 @pytest.mark.browser
-def test_no_script_from_the_data_runs_in_a_browser(hostile_app):
+@pytest.mark.parametrize("csp", [True, False], ids=["with-csp", "escaping-alone"])
+def test_no_script_from_the_data_runs_in_a_browser(hostile_app, csp):
     executable = browser_or_skip()
     from playwright.sync_api import sync_playwright
 
@@ -88,13 +99,21 @@ def test_no_script_from_the_data_runs_in_a_browser(hostile_app):
             page.set_default_timeout(10_000)
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             page.route("https://**/*", lambda route: route.abort())
+            if not csp:
+                page.route(server.url + "/**", _without_csp)
+                # control: without a CSP an unescaped payload does run here, so the checks below can fail
+                page.set_content('<img src="data:," onerror="window.__pwned=0">')
+                page.wait_for_function("typeof window.__pwned !== 'undefined'")
             for path in HOSTILE_PAGES:
-                page.goto(server.url + path)
+                response = page.goto(server.url + path)
                 page.wait_for_load_state("load")
+                assert ("content-security-policy" in response.headers) is csp, path
                 for link in page.locator("a").all()[:40]:
                     href = link.get_attribute("href") or ""
                     assert not href.lower().startswith("javascript:"), (path, href)
                 assert page.evaluate("typeof window.__pwned") == "undefined", path
+                if path in SHOWING:
+                    assert "window.__pwned" in page.inner_text("body"), (path, "the payload should show as text")
         finally:
             browser.close()
     assert dialogs == []

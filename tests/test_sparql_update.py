@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
+import rdflib
 
 from scokg.app import create_app
 from scokg.config import load_settings
@@ -102,3 +103,34 @@ def test_graph_store_protocol_writes_change_nothing(client, path):
         r = getattr(client, method)(path, data=turtle, content_type="text/turtle")
         assert r.status_code in (403, 404, 405, 415), (method, path, r.status_code)
     assert _count(client) == before
+
+
+def test_a_failing_update_is_a_400_and_changes_nothing(unlocked):
+    before = _count(unlocked)
+    auth = {"Authorization": "Bearer s3cret"}
+    for update in ("DROP GRAPH <urn:x:missing>", INSERT + " ; DROP GRAPH <urn:x:missing>"):
+        r = unlocked.post("/sparql", data={"update": update}, headers=auth)
+        assert r.status_code == 400 and "does not exist" in r.get_json()["error"], update
+    assert _count(unlocked) == before, "an update applies as a whole or not at all"
+
+
+@pytest.mark.parametrize("iri", ["not an iri", "relative/path", "urn:x:a>b", "http://x/{y}"])
+def test_malformed_graph_parameters_are_a_400(client, unlocked, iri):
+    for name in ("default-graph-uri", "named-graph-uri"):
+        r = client.get("/sparql?query=ASK%7B%7D&" + name + "=" + quote(iri))
+        assert r.status_code == 400 and "absolute IRI" in r.get_json()["error"], (name, iri)
+    before = _count(unlocked)
+    r = unlocked.post("/sparql?using-graph-uri=" + quote(iri),
+                      data="INSERT { <urn:x:a> <urn:x:b> ?o } WHERE { ?s ?p ?o }",
+                      content_type="application/sparql-update", headers={"Authorization": "Bearer s3cret"})
+    assert r.status_code == 400 and _count(unlocked) == before
+
+
+def test_service_description_says_whether_updates_are_possible(client, unlocked):
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    ask = f"ASK {{ ?s <{sd}supportedLanguage> <{sd}SPARQL11Update> }}"
+    for c, expected in ((client, False), (unlocked, True)):
+        r = c.get("/sparql", headers={"Accept": "text/turtle"})
+        g = rdflib.Graph().parse(data=r.data, format="turtle")
+        assert g.query(ask).askAnswer is expected
+        assert (None, rdflib.URIRef(sd + "supportedLanguage"), rdflib.URIRef(sd + "SPARQL11Query")) in g

@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import io
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote
 
 import pytest
@@ -11,11 +14,13 @@ import rdflib
 from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
-from conftest import ROOT
+from conftest import ROOT, TINY
+from scokg import remote
 from scokg.app import create_app
 from scokg.cli import cli
 from scokg.config import load_settings
-from scokg.errors import QuerySyntaxError, UpstreamError
+from scokg.errors import QuerySyntaxError, QueryTimeout, UpstreamError
+from scokg.graph_store import RELEASE_GRAPH
 from scokg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH
 from scokg.remote import SparqlEndpointStore
 from scokg.store import build_store
@@ -97,6 +102,20 @@ def test_execute_with_a_client_dataset(store, embedded):
         embedded.execute(q, "application/sparql-results+json", None, **kwargs).body
 
 
+def test_the_version_is_the_release_digest(store, embedded):
+    assert store.version == embedded.version, "same release, same ETags, whichever backend and host serves it"
+
+
+def test_relative_iris_resolve_against_the_base(store, embedded):
+    absolute = "SELECT ?p ?o WHERE { <https://w3id.org/scokg/id/almaty> ?p ?o } ORDER BY ?p ?o"
+    relative = "SELECT ?p ?o WHERE { <id/almaty> ?p ?o } ORDER BY ?p ?o"
+    store.base_iri = "https://w3id.org/scokg/"
+    try:
+        assert store.select(relative) == embedded.select(absolute) != []
+    finally:
+        store.base_iri = None
+
+
 def test_syntax_errors_are_400s(store):
     with pytest.raises(QuerySyntaxError):
         store.select("SELECT * WHERE { ?s ?p }")
@@ -132,3 +151,97 @@ def test_load_refuses_a_release_that_does_not_conform(project_copy):
         result = CliRunner().invoke(cli, ["--root", str(project_copy), "load", "--graph-store", server.store_url])
         assert result.exit_code == 1
         assert SparqlEndpointStore(server.query_url).count() == 0, "nothing was uploaded"
+
+
+def test_a_new_upload_reaches_the_version_and_the_answers(tiny_copy, monkeypatch):
+    monkeypatch.setattr(remote, "VERSION_TTL", 0.0)
+    with EmptyOxigraph() as server:
+        store = SparqlEndpointStore(server.query_url)
+        unloaded = store.version
+        assert unloaded.startswith("remote-") and store.version == unloaded, "no digest: one version per process"
+        load = ["--root", str(tiny_copy), "load", "--graph-store", server.store_url]
+        assert CliRunner().invoke(cli, load).exit_code == 0
+        first = store.version
+        assert first == build_store(tiny_copy).version
+        data = tiny_copy / "data" / "tiny.ttl"
+        extra = '<https://w3id.org/scokg/id/extra> <http://www.w3.org/2000/01/rdf-schema#label> "Extra"@en .'
+        data.write_text(data.read_text() + "\n" + extra + "\n")
+        before = store.count()
+        assert CliRunner().invoke(cli, [*load, "--no-validate"]).exit_code == 0
+        assert store.version == build_store(tiny_copy).version != first
+        assert store.count() == before + 1
+        assert store.count(RELEASE_GRAPH) == 1 and not store.ask(f"ASK {{ <{RELEASE_GRAPH}> ?p ?o }}"), \
+            "the digest stays out of the default graph"
+
+
+class Stub:
+    """A misbehaving SPARQL store on 127.0.0.1: ``reply(handler)`` answers every request."""
+
+    def __init__(self, reply):
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                reply(self)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/query"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _answer(status, media, body=b""):
+    def reply(handler):
+        handler.send_response(status)
+        handler.send_header("Content-Type", media)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+    return reply
+
+
+@pytest.mark.parametrize("reply", [_answer(500, "text/plain", b"boom"), _answer(403, "text/plain"),
+                                   _answer(200, "application/sparql-results+json", b"{not json"),
+                                   _answer(200, "text/turtle", b"<a> <b>")],
+                         ids=["500", "403", "bad-json", "bad-turtle"])
+def test_remote_failures_are_upstream_errors(reply):
+    with Stub(reply) as stub, pytest.raises(UpstreamError) as info:
+        SparqlEndpointStore(stub.url).execute("CONSTRUCT WHERE { ?s ?p ?o }", None, "text/turtle")
+    assert info.value.status == 502
+
+
+@pytest.mark.parametrize("status", [503, 504])
+def test_a_store_that_gives_up_is_a_timeout(status):
+    with Stub(_answer(status, "text/plain")) as stub, pytest.raises(QueryTimeout):
+        SparqlEndpointStore(stub.url).select("SELECT * WHERE { ?s ?p ?o }")
+
+
+def test_a_store_that_does_not_answer_is_a_timeout():
+    with socket.socket() as silent:  # accepts connections (the kernel's backlog) and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}/query"
+        with pytest.raises(QueryTimeout) as info:
+            SparqlEndpointStore(url, timeout=0.5).select("SELECT * WHERE { ?s ?p ?o }")
+    assert info.value.status == 503
+
+
+def test_the_app_reports_a_failing_store_as_502():
+    with Stub(_answer(500, "text/plain", b"boom")) as stub:
+        settings = load_settings({"root": str(TINY), "backend": "sparql+" + stub.url, "service_allowlist": ""},
+                                 environ={})
+        app = create_app(settings)
+        try:
+            r = app.test_client().get("/sparql?query=" + quote("ASK {}"), headers={"Accept": "application/json"})
+        finally:
+            app.extensions["scokg"].runtime.close()
+    assert r.status_code == 502 and r.get_json()["ok"] is False

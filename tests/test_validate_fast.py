@@ -12,7 +12,7 @@ from scokg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
 from scokg.store import build_store
 from scokg.validate import validate_graph
 from scokg.validate_fast import validate_fast
-from test_shape_mutations import MUTATIONS, ROOT, _parse
+from test_mutations import MUTATIONS, ROOT, _parse
 
 
 @pytest.fixture(scope="module")
@@ -79,4 +79,4 @@ def test_the_gate_can_use_it(project_copy):
     for path in (project_copy / "data").rglob("*.ttl"):
         path.write_text(path.read_text().replace('"@de', '"@fr'))
     bad = CliRunner().invoke(cli, ["--root", str(project_copy), "--setting", "validator", "sparql", "validate"])
-    assert bad.exit_code == 1 and "LabelShape" in bad.output
+    assert bad.exit_code == 1 and "LanguageInConstraintComponent" in bad.output

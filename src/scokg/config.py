@@ -77,6 +77,8 @@ OPTIONS: tuple[Option, ...] = (
            "to SPARQL over pyoxigraph, same results, for big graphs).", str),
     Option("server", "gunicorn", "HTTP server: gunicorn (workers share one loaded graph; SIGHUP reloads) or "
            "granian (Rust HTTP, fastest on cached answers; each worker loads its own copy).", str),
+    Option("watch", 0.0, "Seconds between checks of the source files for a new release, reloaded like a SIGHUP "
+           "(gunicorn); 0 turns watching off.", float),
     Option("debug", False, "Show debugging details (never in production).", _bool),
 )
 

@@ -1,5 +1,9 @@
 """Upload a release to a remote store through the SPARQL 1.1 Graph Store HTTP Protocol: one PUT per named
-graph (ontology, data, shapes), after the same validation gate as ``build``."""
+graph (ontology, data, shapes), after the same validation gate as ``build``.
+
+A last PUT writes the release digest (the embedded store's dataset version) into ``graph/release``: the remote
+backend reads it as its version, so every web host over one store agrees on ETags, and a new upload shows in them.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,11 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from .errors import UpstreamError, ValidationFailed
-from .load import SOURCE_GRAPHS, parse_file, source_files
+from .load import SOURCE_GRAPHS, parse_file, source_files, sources_digest
+from .namespaces import GRAPH, OWL
+
+RELEASE_GRAPH = str(GRAPH.release)
+VERSION_PREDICATE = str(OWL.versionInfo)
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,12 @@ def graph_payloads(root: str | Path) -> dict[str, bytes]:
     return {graph: ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"" for graph, triples in out.items()}
 
 
+def release_payload(root: str | Path) -> bytes:
+    """The one triple of ``graph/release``: the digest of the sources, as ``build_store`` computes it."""
+    digest = sources_digest(source_files(root))[:16]
+    return f'<{RELEASE_GRAPH}> <{VERSION_PREDICATE}> "{digest}" .\n'.encode()
+
+
 def upload_release(root: str | Path, graph_store: str, validate: bool = True, timeout: float = 60,
                    headers: dict[str, str] | None = None, validator: str = "pyshacl") -> list[Upload]:
     """PUT each named graph of the release at ``root`` to ``graph_store?graph=<iri>``; raises on any failure."""
@@ -40,7 +54,8 @@ def upload_release(root: str | Path, graph_store: str, validate: bool = True, ti
         if not report.conforms:
             raise ValidationFailed(report)
     done = []
-    for graph, body in graph_payloads(root).items():
+    # the digest goes last: a reader that sees the new version also sees the new graphs
+    for graph, body in [*graph_payloads(root).items(), (RELEASE_GRAPH, release_payload(root))]:
         sep = "&" if "?" in graph_store else "?"
         req = urllib.request.Request(f"{graph_store}{sep}graph={quote(graph, safe='')}", data=body, method="PUT",
                                      headers={"Content-Type": "application/n-triples", **(headers or {})})

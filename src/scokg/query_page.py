@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
-from flask import Response, render_template, url_for
+from flask import Response, current_app, render_template, url_for
 
 from . import conneg
 from .examples import load_examples
@@ -56,7 +56,8 @@ def _table(answer) -> dict:
         return {"kind": "ask", "boolean": doc["boolean"]}
     names = doc["head"]["vars"]
     rows = [[b.get(n) for n in names] for b in doc["results"]["bindings"]]
-    return {"kind": "select", "vars": names, "rows": rows}
+    return {"kind": "select", "vars": names, "rows": rows, "truncated": answer.truncated,
+            "max_rows": current_app.config["SCOKG_SETTINGS"].max_rows}
 
 
 def render_query_page(query: str | None = None, answer=None, lang: str = "en", status: int = 200,

@@ -85,6 +85,10 @@ class Runtime:
         """Apply a SPARQL Update; a new dataset version invalidates every cached answer and ETag."""
         import hashlib
 
+        if not hasattr(self.store, "update"):
+            from .errors import Forbidden
+
+            raise Forbidden("this backend is read-only: SPARQL Update goes to the remote store itself")
         with self._update_lock:
             self.store.update(text)
             self.store.version = hashlib.sha256(f"{self.store.version}\0{text}".encode()).hexdigest()[:16]

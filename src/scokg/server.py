@@ -7,6 +7,7 @@ import logging
 import socket
 
 from .errors import ConfigError
+from .reload import ReleaseWatcher, load_release
 
 log = logging.getLogger("scokg.server")
 
@@ -22,21 +23,6 @@ def check_port(host: str, port: int) -> None:
             raise ConfigError(f"port {port} on {host} is already in use",
                               hint="stop the other server or pass --port") from None
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-
-
-def load_release(settings):
-    """A new app over the release on disk, or None (logged) when it cannot be loaded or does not validate."""
-    from .app import create_app
-    from .errors import ScokgError, ValidationFailed
-
-    try:
-        app = create_app(settings, start_executor=False)
-    except ScokgError as exc:
-        detail = exc.report.format() if isinstance(exc, ValidationFailed) else str(exc)
-        log.error("reload refused, the previous release keeps serving: %s", detail)
-        return None
-    log.warning("reloaded: serving release %s", app.extensions["scokg"].runtime.store.version)
-    return app
 
 
 def run_server(settings) -> None:
@@ -64,6 +50,11 @@ def run_server(settings) -> None:
     def post_worker_init(worker):
         worker.wsgi.extensions["scokg"].runtime.start_executor()
 
+    def when_ready(_arbiter):
+        # In the master: a changed release on disk becomes a SIGHUP, reloaded (or refused) like one sent by hand.
+        if settings.watch > 0:
+            ReleaseWatcher(settings.root, settings.watch).start()
+
     class Server(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", f"[{settings.host}]:{settings.port}" if ":" in settings.host
@@ -75,6 +66,7 @@ def run_server(settings) -> None:
             self.cfg.set("timeout", int(settings.query_timeout) + 30)
             self.cfg.set("keepalive", 5)
             self.cfg.set("post_worker_init", post_worker_init)
+            self.cfg.set("when_ready", when_ready)
             self.cfg.set("accesslog", None)
 
         def load(self):

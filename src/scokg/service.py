@@ -39,6 +39,8 @@ def service_description() -> Graph:
     g.add((svc, RDF.type, SD.Service))
     g.add((svc, SD.endpoint, svc))
     g.add((svc, SD.supportedLanguage, SD.SPARQL11Query))
+    if settings.update_token:
+        g.add((svc, SD.supportedLanguage, SD.SPARQL11Update))
     for media in list(SELECT_TYPES) + [m for m in GRAPH_TYPES if m in FORMAT_IRIS]:
         g.add((svc, SD.resultFormat, URIRef(FORMAT_IRIS[media])))
     for feature in ("UnionDefaultGraph", "BasicFederatedQuery"):
@@ -58,8 +60,10 @@ def service_description() -> Graph:
         g.add((ng, RDF.type, SD.NamedGraph))
         g.add((ng, SD.name, URIRef(iri)))
     g.add((svc, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"), Literal(
-        f"Read-only. Results are capped at {settings.max_rows} rows (header X-Result-Truncated announces a cut); "
-        f"queries stop after {settings.query_timeout:g} s.", lang="en")))
+        ("Updates need the server's bearer token. " if settings.update_token else "Read-only. ")
+        + f"Results are capped at {settings.max_rows} rows (header X-Result-Truncated announces a cut); "
+        f"queries stop after {settings.query_timeout:g} s. Relative IRIs resolve against <{settings.base_iri}>.",
+        lang="en")))
     return g
 
 

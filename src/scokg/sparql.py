@@ -11,6 +11,7 @@ import hashlib
 import hmac
 from urllib.parse import parse_qsl
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from . import conneg, protocol, query_page
@@ -106,9 +107,13 @@ def run_update(params) -> Response:
     updates = params.get("update", [])
     if len(updates) != 1 or "query" in params:
         raise BadRequest("send exactly one 'update' and no 'query'")
-    if params.get("using-graph-uri") or params.get("using-named-graph-uri"):
-        raise BadRequest("using-graph-uri and using-named-graph-uri are not supported",
-                         hint="name the graphs with USING, WITH or GRAPH in the update itself")
+    using, using_named = params.get("using-graph-uri", []), params.get("using-named-graph-uri", [])
+    if using or using_named:
+        if protocol.names_update_dataset(updates[0]):
+            raise BadRequest("the update names its dataset with USING or WITH and also by using-graph-uri or "
+                             "using-named-graph-uri; give it one way only")
+        _check_iris(using + using_named)
+        updates = [protocol.add_using(updates[0], using, using_named)]
     allow = [x.strip() for x in _settings().service_allowlist.split(",") if x.strip()]
     _check_service(updates[0], allow)
     for iri in protocol.load_iris(updates[0]):
@@ -116,10 +121,20 @@ def run_update(params) -> Response:
             raise BadRequest(f"LOAD <{iri}> is not allowed", hint="allowed sources: " + (", ".join(allow) or "none"))
     if protocol.nesting_depth(updates[0]) > MAX_NESTING:
         raise BadRequest(f"the update nests deeper than the limit of {MAX_NESTING} levels")
-    version = get_runtime().update(updates[0])
+    version = get_runtime().update(protocol.clear_silently(updates[0]))
     response = Response(status=204)
     response.headers["X-Dataset-Version"] = version
     return response
+
+
+def _check_iris(iris: list[str]) -> None:
+    """Graph parameters must be absolute IRIs; pyoxigraph's parser is the judge, before any engine sees them."""
+    for iri in iris:
+        try:
+            ox.NamedNode(iri)
+        except ValueError as exc:
+            raise BadRequest(f"{iri!r} is not an absolute IRI: {exc}",
+                             hint="default-graph-uri, named-graph-uri and using-graph-uri take absolute IRIs") from None
 
 
 def _check_service(text: str, allow: list[str]) -> None:
@@ -195,6 +210,7 @@ def run_query(text: str, params) -> Response:
     depth = protocol.nesting_depth(text)
     if depth > MAX_NESTING:
         raise BadRequest(f"the query nests {depth} levels deep; the limit is {MAX_NESTING}")
+    _check_iris(params.get("default-graph-uri", []) + params.get("named-graph-uri", []))
     allow = [s.strip() for s in settings.service_allowlist.split(",") if s.strip()]
     _check_service(text, allow)
     timeout = settings.query_timeout

@@ -22,7 +22,7 @@ import rdflib
 from rdflib.term import BNode, Literal, URIRef
 
 from . import results
-from .errors import NotAcceptable, QuerySyntaxError, ScokgError, UpstreamError
+from .errors import BadRequest, NotAcceptable, QuerySyntaxError, ScokgError, UpstreamError
 from .load import bulk_load_files, source_files, sources_digest
 from .namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 
@@ -141,15 +141,19 @@ class QueryMethods:
 
 
 class OxigraphStore(QueryMethods):
-    """The embedded store: pyoxigraph, in memory or on disk."""
+    """The embedded store: pyoxigraph, in memory or on disk.
 
-    def __init__(self, store: ox.Store, version: str = ""):
+    ``base_iri`` resolves relative IRIs in clients' queries and updates (the protocol lets the service choose it).
+    """
+
+    def __init__(self, store: ox.Store, version: str = "", base_iri: str | None = None):
         self._store = store
         self.version = version
+        self.base_iri = base_iri
 
     # -- client queries -------------------------------------------------------------------
     def _run(self, text, default_graphs=None, named_graphs=None):
-        kwargs = {}
+        kwargs = {"base_iri": self.base_iri} if self.base_iri else {}
         kwargs["default_graph"] = _graph_list(default_graphs if default_graphs else DEFAULT_GRAPHS)
         if named_graphs:
             kwargs["named_graphs"] = _graph_list(named_graphs)
@@ -164,9 +168,12 @@ class OxigraphStore(QueryMethods):
     def update(self, text: str) -> None:
         """Apply a SPARQL Update (only reachable with the update token)."""
         try:
-            self._store.update(text)
+            self._store.update(text, base_iri=self.base_iri or None)
         except SyntaxError as exc:
             raise QuerySyntaxError(f"malformed update: {exc.msg}") from None
+        except RuntimeError as exc:
+            # evaluation refused by the engine (DROP of a missing graph, CREATE of an existing one): the client's fault
+            raise BadRequest(f"the update failed: {exc}") from None
 
     def describe(self, iri: str) -> rdflib.Graph:
         g = self.construct(describe_query(iri))
@@ -236,4 +243,6 @@ def open_store(settings) -> Store:
         return SparqlEndpointStore(backend.removeprefix("sparql+"), settings)
     if backend != "oxigraph":
         raise ScokgError(f"unknown backend {backend!r}", hint="use 'oxigraph' or 'sparql+http://host/sparql'")
-    return build_store(settings.root, settings.store or None)
+    store = build_store(settings.root, settings.store or None)
+    store.base_iri = settings.base_iri or None
+    return store

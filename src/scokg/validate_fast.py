@@ -151,9 +151,9 @@ class FastValidator:
         if (n := s.value(prop, SH.minLength)) is not None:
             each("MinLengthConstraintComponent", f"isBlank(?v) || STRLEN(STR(?v)) < {int(n)}")
         if (x := s.value(prop, SH.minInclusive)) is not None:
-            each("MinInclusiveConstraintComponent", f"!(?v >= {x.n3()})")
+            each("MinInclusiveConstraintComponent", f"!COALESCE(?v >= {x.n3()}, false)")
         if (x := s.value(prop, SH.maxInclusive)) is not None:
-            each("MaxInclusiveConstraintComponent", f"!(?v <= {x.n3()})")
+            each("MaxInclusiveConstraintComponent", f"!COALESCE(?v <= {x.n3()}, false)")
         if (v := s.value(prop, SH.hasValue)) is not None:
             self.run_query(f"SELECT DISTINCT ?this WHERE {{ {targets} FILTER NOT EXISTS {{ ?this {path} {_n3(v)} }} }}",
                            node_shape, "HasValueConstraintComponent", msg, sev, path_short)

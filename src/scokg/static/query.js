@@ -1,12 +1,13 @@
-// Progressive enhancement: when YASGUI loaded from its CDN, it replaces the plain form; otherwise the form,
-// which works without scripts, stays.
+// Progressive enhancement: when YASGUI loaded from its CDN, it replaces the plain form and runs the examples;
+// otherwise the form and the example links, which work without scripts, stay as they are.
 document.addEventListener("DOMContentLoaded", function () {
   if (typeof window.Yasgui === "undefined") return;
   var holder = document.getElementById("yasgui");
   var form = document.getElementById("query-form");
   var text = document.getElementById("query");
+  var yasgui;
   try {
-    var yasgui = new window.Yasgui(holder, {
+    yasgui = new window.Yasgui(holder, {
       requestConfig: { endpoint: holder.dataset.endpoint, method: "POST" },
       copyEndpointOnNewTab: false,
     });
@@ -14,5 +15,16 @@ document.addEventListener("DOMContentLoaded", function () {
     form.hidden = true;
   } catch (e) {
     holder.hidden = true;
+    return;
   }
+  document.querySelectorAll("a.example[data-query]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      if (event.ctrlKey || event.metaKey || event.shiftKey) return; // opening in a new tab keeps the plain link
+      event.preventDefault();
+      var tab = yasgui.getTab();
+      tab.setQuery(link.dataset.query);
+      tab.query();
+      history.replaceState(null, "", link.href);
+    });
+  });
 });
