@@ -9,6 +9,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import quote
 
+import orjson
 import pytest
 import rdflib
 from click.testing import CliRunner
@@ -23,13 +24,16 @@ from scokg.errors import QuerySyntaxError, QueryTimeout, UpstreamError
 from scokg.graph_store import RELEASE_GRAPH
 from scokg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH
 from scokg.remote import SparqlEndpointStore
-from scokg.store import build_store
+from scokg.store import Dataset, build_store
 from wikidata_support import EmptyOxigraph
 
 SELECT = """PREFIX sco: <https://w3id.org/scokg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?i ?label ?place WHERE { ?i sco:servesPriority ?p ; rdfs:label ?label OPTIONAL { ?i sco:locatedIn ?place } }
 ORDER BY ?i ?label"""
+# counted by rdflib from the shapes file, not by the code under test
+SHAPE_COUNT = len(set(rdflib.Graph().parse(ROOT / "shapes" / "scokg-shapes.ttl").subjects(
+    rdflib.RDF.type, rdflib.SH.NodeShape)))
 CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s a <https://w3id.org/scokg/ontology#City> ; ?p ?o }"
 
 
@@ -97,9 +101,29 @@ def test_execute_same_bytes(store, embedded, select_type):
 
 def test_execute_with_a_client_dataset(store, embedded):
     q = "ASK { ?s a <http://www.w3.org/ns/shacl#NodeShape> }"
-    kwargs = {"default_graphs": [str(SHAPES_GRAPH)]}
+    kwargs = {"dataset": Dataset((str(SHAPES_GRAPH),), ())}
     assert store.execute(q, "application/sparql-results+json", None, **kwargs).body == \
         embedded.execute(q, "application/sparql-results+json", None, **kwargs).body
+
+
+COUNT_SHAPES = "SELECT (COUNT(*) AS ?n) {} WHERE {{ ?s a <http://www.w3.org/ns/shacl#NodeShape> }}"
+
+
+def _n(store, text, dataset) -> int:
+    body = store.execute(text, "application/sparql-results+json", None, dataset=dataset).body
+    return int(orjson.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.mark.parametrize(("clause", "dataset", "expected"), [
+    ("", Dataset(), 0),  # the published default graph holds no shapes
+    (f"FROM <{SHAPES_GRAPH}>", Dataset(from_query=True), SHAPE_COUNT),
+    (f"FROM NAMED <{SHAPES_GRAPH}>", Dataset(from_query=True), 0),  # only FROM NAMED: an empty default graph
+    ("", Dataset((str(SHAPES_GRAPH),), ()), SHAPE_COUNT),
+    ("", Dataset((), (str(SHAPES_GRAPH),)), 0),  # only named-graph-uri: an empty default graph
+    (f"FROM <{DATA_GRAPH}>", Dataset((str(SHAPES_GRAPH),), ()), SHAPE_COUNT),  # the protocol overrides FROM
+])
+def test_the_dataset_of_a_query(store, clause, dataset, expected):
+    assert _n(store, COUNT_SHAPES.format(clause), dataset) == expected
 
 
 def test_the_version_is_the_release_digest(store, embedded):

@@ -57,6 +57,10 @@ class QuerySyntaxError(BadRequest):
     status = 400
 
 
+class QueryEvaluationError(BadRequest):
+    """The engine refused to evaluate a well-formed query (an unsupported extension function, say)."""
+
+
 class Forbidden(ScokgError):
     status = 403
 

@@ -35,7 +35,7 @@ from . import __version__, results
 from .errors import QuerySyntaxError, QueryTimeout, ScokgError, UpstreamError
 from .graph_store import RELEASE_GRAPH, VERSION_PREDICATE
 from .namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
-from .store import QueryMethods, describe_query
+from .store import PUBLISHED, Dataset, QueryMethods, describe_query
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class SparqlEndpointStore(QueryMethods):
         if now - self._checked >= VERSION_TTL:
             self._checked = now  # first: concurrent requests do not all check
             try:
-                rows = self._run(VERSION_QUERY, None, [RELEASE_GRAPH], timeout=min(self.timeout, 2.0))
+                rows = self._run(VERSION_QUERY, Dataset((), (RELEASE_GRAPH,)), timeout=min(self.timeout, 2.0))
                 found = [row[0].value for row in rows]
                 self._version = found[0] if len(found) == 1 else self._fallback
             except ScokgError as exc:  # keep the last known version; the query itself will report the failure
@@ -78,16 +78,17 @@ class SparqlEndpointStore(QueryMethods):
         return self._version
 
     # -- talking to the endpoint ------------------------------------------------------------
-    def _run(self, text: str, default_graphs=None, named_graphs=None, timeout: float | None = None):
+    def _run(self, text: str, dataset: Dataset = PUBLISHED, timeout: float | None = None):
         wrapper = SPARQLWrapper(self.url, agent=AGENT)
         wrapper.setMethod(POST)
         limit = timeout or self.timeout
         wrapper.timeout = limit  # not setTimeout(): it truncates to whole seconds, and 0 means no limit at all
         wrapper.setQuery(f"BASE <{self.base_iri}>\n{text}" if self.base_iri else text)
-        for g in default_graphs or DEFAULT_GRAPHS:
-            wrapper.addDefaultGraph(g)
-        for g in named_graphs or NAMED_GRAPHS:
-            wrapper.addNamedGraph(g)
+        if not dataset.from_query:
+            for g in DEFAULT_GRAPHS if dataset.default is None else dataset.default:
+                wrapper.addDefaultGraph(g)
+            for g in NAMED_GRAPHS if dataset.named is None else dataset.named:
+                wrapper.addNamedGraph(g)
         # SPARQLWrapper guesses the form from the text only to choose Accept; the answer's Content-Type decides
         # how it is parsed, so a wrong guess cannot turn triples into bindings.
         graph_form = wrapper.queryType in ("CONSTRUCT", "DESCRIBE")
@@ -137,13 +138,15 @@ class SparqlEndpointStore(QueryMethods):
         if graph is None:
             rows = self._run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         else:  # any graph of the store, as in the embedded store, not only the three a client's GRAPH sees
-            rows = self._run(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}", None, [graph])
+            rows = self._run(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                             Dataset((), (graph,)))
         return int(next(iter(rows))[0].value)
 
     def export(self, stream: BinaryIO, media_type: str, graph: str | None = None) -> None:
         fmt = results.GRAPH_TYPES[media_type]
         where = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
-        triples = self._run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", None, [graph] if graph else None)
+        dataset = Dataset((), (graph,)) if graph else PUBLISHED
+        triples = self._run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", dataset)
         kwargs = {"prefixes": PREFIXES} if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD) else {}
         ox.serialize(sorted(triples, key=str), stream, fmt, **kwargs)
 

@@ -12,7 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from .errors import ValidationFailed
-from .store import Answer, Store, open_store
+from .store import PUBLISHED, Answer, Dataset, Store, open_store
 
 log = logging.getLogger(__name__)
 
@@ -65,15 +65,13 @@ class Runtime:
 
             self.executor = QueryExecutor(self.store, self.settings.query_workers)
 
-    def execute(self, text, select_type, graph_type, *, default_graphs=None, named_graphs=None,
-                timeout=None) -> Answer:
+    def execute(self, text, select_type, graph_type, *, dataset: Dataset = PUBLISHED, timeout=None) -> Answer:
         timeout = timeout or self.settings.query_timeout
-        key = (self.store.version, text, tuple(default_graphs or ()), tuple(named_graphs or ()),
-               select_type, graph_type)
+        key = (self.store.version, text, dataset, select_type, graph_type)
         answer = self.cache.get(key)
         if answer is not None:
             return answer
-        kwargs = dict(default_graphs=default_graphs, named_graphs=named_graphs, max_rows=self.settings.max_rows)
+        kwargs = dict(dataset=dataset, max_rows=self.settings.max_rows)
         if self.executor is not None:
             answer = self.executor.call("execute", text, select_type, graph_type, timeout=timeout, **kwargs)
         else:

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
-from . import conneg, protocol, query_page
+from . import conneg, inspect, protocol, query_page
 from .app import get_runtime
 from .errors import (
     BadRequest,
@@ -26,6 +26,7 @@ from .errors import (
     ScokgError,
     UnsupportedMediaType,
 )
+from .store import Dataset
 
 bp = Blueprint("sparql", __name__)
 ALLOW = ("GET", "POST", "OPTIONS")
@@ -108,19 +109,23 @@ def run_update(params) -> Response:
     if len(updates) != 1 or "query" in params:
         raise BadRequest("send exactly one 'update' and no 'query'")
     using, using_named = params.get("using-graph-uri", []), params.get("using-named-graph-uri", [])
+    settings = _settings()
+    text = updates[0]
     if using or using_named:
-        if protocol.names_update_dataset(updates[0]):
+        if inspect.inspect_update(text, settings.base_iri or None).names_dataset:
             raise BadRequest("the update names its dataset with USING or WITH and also by using-graph-uri or "
                              "using-named-graph-uri; give it one way only")
         _check_iris(using + using_named)
-        updates = [protocol.add_using(updates[0], using, using_named)]
-    allow = [x.strip() for x in _settings().service_allowlist.split(",") if x.strip()]
-    _check_service(updates[0], allow)
-    for iri in protocol.load_iris(updates[0]):
+        text = protocol.add_using(text, using, using_named)
+    info = inspect.inspect_update(text, settings.base_iri or None)
+    allow = _allowlist()
+    _check_targets(info, allow, "update")
+    for iri in info.loads:
         if iri not in allow:
             raise BadRequest(f"LOAD <{iri}> is not allowed", hint="allowed sources: " + (", ".join(allow) or "none"))
-    if protocol.nesting_depth(updates[0]) > MAX_NESTING:
+    if info.depth > MAX_NESTING:
         raise BadRequest(f"the update nests deeper than the limit of {MAX_NESTING} levels")
+    updates = [text]
     version = get_runtime().update(protocol.clear_silently(updates[0]))
     response = Response(status=204)
     response.headers["X-Dataset-Version"] = version
@@ -137,11 +142,21 @@ def _check_iris(iris: list[str]) -> None:
                              hint="default-graph-uri, named-graph-uri and using-graph-uri take absolute IRIs") from None
 
 
-def _check_service(text: str, allow: list[str]) -> None:
-    for iri in protocol.service_iris(text):
+def _allowlist() -> list[str]:
+    return [s.strip() for s in _settings().service_allowlist.split(",") if s.strip()]
+
+
+def _check_targets(info: inspect.Inspection, allow: list[str], what: str = "query") -> None:
+    """Refuse, before anything runs, a SERVICE whose endpoint is off the allow-list or cannot be established."""
+    hint = "SERVICE may call only the allow-listed endpoints: " + (", ".join(allow) or "none (federation is off)")
+    if info.unknown:
+        raise BadRequest(f"the {what}'s SERVICE endpoints cannot be established: {info.unknown}", hint=hint)
+    for iri in info.services:
+        if iri.startswith("?"):
+            raise BadRequest(f"SERVICE {iri} is not allowed: a variable endpoint is known only while the {what} runs",
+                             hint=hint)
         if iri not in allow:
-            raise BadRequest(f"SERVICE <{iri}> is not allowed",
-                             hint="allowed endpoints: " + (", ".join(allow) or "none"))
+            raise BadRequest(f"SERVICE <{iri}> is not allowed", hint=hint)
 
 
 def _choose(params, accept):
@@ -207,39 +222,35 @@ def run_query(text: str, params) -> Response:
         raise PayloadTooLarge(f"the query is longer than the limit of {settings.max_query_bytes} bytes")
     if not text.strip():
         raise BadRequest("the query is empty")
-    depth = protocol.nesting_depth(text)
-    if depth > MAX_NESTING:
-        raise BadRequest(f"the query nests {depth} levels deep; the limit is {MAX_NESTING}")
+    info = inspect.inspect_query(text, settings.base_iri or None)
+    if info.depth > MAX_NESTING:
+        raise BadRequest(f"the query nests {info.depth} levels deep; the limit is {MAX_NESTING}")
     _check_iris(params.get("default-graph-uri", []) + params.get("named-graph-uri", []))
-    allow = [s.strip() for s in settings.service_allowlist.split(",") if s.strip()]
-    _check_service(text, allow)
+    _check_targets(info, _allowlist())
     timeout = settings.query_timeout
-    if protocol.service_iris(text):
+    if info.services:
         timeout = min(timeout, settings.service_timeout)
+    dataset = Dataset.of_request(params.get("default-graph-uri"), params.get("named-graph-uri"), info.has_dataset)
     accept = request.headers.get("Accept")
     if query_page.wants_html(accept, params):
-        return _run_for_people(text, params, timeout)
+        return _run_for_people(text, dataset, timeout)
     select_type, graph_type = _choose(params, accept)
-    default_graphs = params.get("default-graph-uri") or None
-    named_graphs = params.get("named-graph-uri") or None
     runtime = get_runtime()
     etag = hashlib.sha256("\0".join([
-        runtime.store.version, text, repr(default_graphs), repr(named_graphs),
-        str(select_type), str(graph_type)]).encode()).hexdigest()[:32]
+        runtime.store.version, text, repr(dataset), str(select_type), str(graph_type)]).encode()).hexdigest()[:32]
     if request.if_none_match and etag in request.if_none_match:
         response = Response(status=304)
         _caching(response, etag)
         return response
     try:
-        answer = runtime.execute(text, select_type, graph_type, default_graphs=default_graphs,
-                                 named_graphs=named_graphs, timeout=timeout)
+        answer = runtime.execute(text, select_type, graph_type, dataset=dataset, timeout=timeout)
     except QuerySyntaxError as exc:
-        if protocol.looks_like_update(text):
+        if inspect.looks_like_update(text):
             raise Forbidden("this endpoint is read-only: update operations are refused",
                             hint="queries may only SELECT, ASK, CONSTRUCT or DESCRIBE") from None
         raise exc from None
     except QueryTimeout as exc:
-        if protocol.service_iris(text):
+        if info.services:
             exc.status = 504
             exc.message = f"the federated query did not finish within {timeout:g} s"
         raise
@@ -253,17 +264,16 @@ def run_query(text: str, params) -> Response:
     return response
 
 
-def _run_for_people(text: str, params, timeout: float) -> Response:
+def _run_for_people(text: str, dataset: Dataset, timeout: float) -> Response:
     """A browser's query: the query page with the results as a table, or with the error beside the query."""
     from .views import page_lang
 
     lang = page_lang()
     try:
-        answer = get_runtime().execute(text, "application/sparql-results+json", "text/turtle",
-                                       default_graphs=params.get("default-graph-uri") or None,
-                                       named_graphs=params.get("named-graph-uri") or None, timeout=timeout)
+        answer = get_runtime().execute(text, "application/sparql-results+json", "text/turtle", dataset=dataset,
+                                       timeout=timeout)
     except ScokgError as exc:
-        if isinstance(exc, QuerySyntaxError) and protocol.looks_like_update(text):
+        if isinstance(exc, QuerySyntaxError) and inspect.looks_like_update(text):
             exc = Forbidden("this endpoint is read-only: update operations are refused")
         return query_page.render_query_page(text, lang=lang, status=exc.status, error=exc.message)
     response = query_page.render_query_page(text, answer, lang=lang)

@@ -22,7 +22,7 @@ import rdflib
 from rdflib.term import BNode, Literal, URIRef
 
 from . import results
-from .errors import BadRequest, NotAcceptable, QuerySyntaxError, ScokgError, UpstreamError
+from .errors import BadRequest, NotAcceptable, QueryEvaluationError, QuerySyntaxError, ScokgError, UpstreamError
 from .load import bulk_load_files, source_files, sources_digest
 from .namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 
@@ -30,6 +30,29 @@ log = logging.getLogger(__name__)
 
 # The union a plain query sees: ontology, data, and the store's own default graph (where updates without GRAPH go).
 DEFAULT_GRAPHS = (str(ONTOLOGY_GRAPH), str(DATA_GRAPH), "")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a client's query runs over (SPARQL 1.1 Protocol 2.1.4).
+
+    ``default`` and ``named`` come from default-graph-uri and named-graph-uri: when either is given, both define
+    the dataset (an absent one is empty), overriding the query's own. ``from_query`` leaves it to the query's
+    FROM / FROM NAMED. Otherwise the published default graph (ontology and data) and every named graph.
+    """
+
+    default: tuple[str, ...] | None = None
+    named: tuple[str, ...] | None = None
+    from_query: bool = False
+
+    @classmethod
+    def of_request(cls, default_graph_uris, named_graph_uris, query_has_dataset: bool) -> Dataset:
+        if default_graph_uris or named_graph_uris:
+            return cls(tuple(default_graph_uris or ()), tuple(named_graph_uris or ()))
+        return cls(from_query=query_has_dataset)
+
+
+PUBLISHED = Dataset()
 
 
 @dataclass(frozen=True)
@@ -47,8 +70,7 @@ class Store(Protocol):
     version: str
 
     def execute(self, text: str, select_type: str | None, graph_type: str | None, *,
-                default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-                max_rows: int = 10000) -> Answer: ...
+                dataset: Dataset = PUBLISHED, max_rows: int = 10000) -> Answer: ...
 
     def select(self, text: str) -> list[dict]: ...
 
@@ -95,6 +117,15 @@ WHERE {{
 }}"""
 
 
+def evaluation_error(exc: RuntimeError) -> ScokgError:
+    """pyoxigraph's evaluation errors other than storage and I/O: the query's fault (an unknown function, an
+    unbound SERVICE name), or, when a SERVICE answered badly, the remote's."""
+    message = str(exc)
+    if "service" in message.lower():
+        return UpstreamError(f"a federated SERVICE call failed: {message}")
+    return QueryEvaluationError(f"the query cannot be evaluated: {message}")
+
+
 def answer_from(res, select_type, graph_type, max_rows: int) -> Answer:
     """Serialise pyoxigraph results in the negotiated media type, with the row cap."""
     try:
@@ -116,14 +147,15 @@ def answer_from(res, select_type, graph_type, max_rows: int) -> Answer:
         return Answer("graph", graph_type, body, n, cut)
     except OSError as exc:
         raise UpstreamError(f"a federated SERVICE call failed: {exc}") from None
+    except RuntimeError as exc:  # results are computed lazily, while they are written
+        raise evaluation_error(exc) from None
 
 
 class QueryMethods:
-    """What every backend derives from its ``_run(text, default_graphs, named_graphs)`` (pyoxigraph results)."""
+    """What every backend derives from its ``_run(text, dataset)`` (pyoxigraph results)."""
 
-    def execute(self, text, select_type, graph_type, *, default_graphs=None, named_graphs=None,
-                max_rows=10000) -> Answer:
-        return answer_from(self._run(text, default_graphs, named_graphs), select_type, graph_type, max_rows)
+    def execute(self, text, select_type, graph_type, *, dataset: Dataset = PUBLISHED, max_rows=10000) -> Answer:
+        return answer_from(self._run(text, dataset), select_type, graph_type, max_rows)
 
     def select(self, text: str) -> list[dict]:
         res = self._run(text)
@@ -152,11 +184,12 @@ class OxigraphStore(QueryMethods):
         self.base_iri = base_iri
 
     # -- client queries -------------------------------------------------------------------
-    def _run(self, text, default_graphs=None, named_graphs=None):
-        kwargs = {"base_iri": self.base_iri} if self.base_iri else {}
-        kwargs["default_graph"] = _graph_list(default_graphs if default_graphs else DEFAULT_GRAPHS)
-        if named_graphs:
-            kwargs["named_graphs"] = _graph_list(named_graphs)
+    def _run(self, text, dataset: Dataset = PUBLISHED):
+        kwargs: dict = {"base_iri": self.base_iri} if self.base_iri else {}
+        if not dataset.from_query:
+            kwargs["default_graph"] = _graph_list(DEFAULT_GRAPHS if dataset.default is None else dataset.default)
+            if dataset.named is not None:
+                kwargs["named_graphs"] = _graph_list(dataset.named)
         try:
             return self._store.query(text, **kwargs)
         except SyntaxError as exc:
@@ -164,6 +197,8 @@ class OxigraphStore(QueryMethods):
         except OSError as exc:
             # pyoxigraph reports failed SERVICE calls as OSError
             raise UpstreamError(f"a federated SERVICE call failed: {exc}") from None
+        except RuntimeError as exc:
+            raise evaluation_error(exc) from None
 
     def update(self, text: str) -> None:
         """Apply a SPARQL Update (only reachable with the update token)."""

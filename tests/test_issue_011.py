@@ -1,0 +1,139 @@
+"""Regressions of issue 11: right answers for every client, and no way around the SERVICE allow-list.
+
+Issue: https://w3id.org/scokg/issues/11 (the project's tracker, issue 11). Each test failed before its fix.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import quote
+
+import pytest
+import rdflib
+
+from conftest import ROOT, make_settings
+from scokg.app import create_app
+from wikidata_support import SilentServer
+
+SHAPES = "https://w3id.org/scokg/graph/shapes"
+JSON = {"Accept": "application/sparql-results+json"}
+# counted by rdflib from the source file, not by the code under test
+SHAPE_COUNT = len(set(rdflib.Graph().parse(ROOT / "shapes" / "scokg-shapes.ttl").subjects(
+    rdflib.RDF.type, rdflib.SH.NodeShape)))
+COUNT = "PREFIX sh: <http://www.w3.org/ns/shacl#> SELECT (COUNT(*) AS ?n) {} {{ ?s a sh:NodeShape }}"
+
+
+def _n(response) -> int:
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return int(response.get_json()["results"]["bindings"][0]["n"]["value"])
+
+
+# ---------------------------------------------------------------- FROM / FROM NAMED and the protocol's dataset
+
+
+@pytest.mark.parametrize(("clause", "params", "expected"), [
+    (f"FROM <{SHAPES}>", "", SHAPE_COUNT),
+    (f"FROM NAMED <{SHAPES}>", "", 0),
+    ("", "&named-graph-uri=" + quote(SHAPES), 0),
+    ("", "&default-graph-uri=" + quote(SHAPES), SHAPE_COUNT),
+    ("FROM <https://w3id.org/scokg/graph/data>", "&default-graph-uri=" + quote(SHAPES), SHAPE_COUNT),
+    (f"FROM <{SHAPES}>", "&named-graph-uri=" + quote(SHAPES), 0),
+])
+def test_the_query_and_the_protocol_choose_the_dataset(client, clause, params, expected):
+    r = client.get("/sparql?query=" + quote(COUNT.format(clause)) + params, headers=JSON)
+    assert _n(r) == expected
+
+
+def test_from_named_is_seen_by_graph_patterns(client):
+    q = (f"SELECT (COUNT(*) AS ?n) FROM NAMED <{SHAPES}> "
+         "{ GRAPH ?g { ?s a <http://www.w3.org/ns/shacl#NodeShape> } }")
+    assert _n(client.post("/sparql", data=q, content_type="application/sparql-query", headers=JSON)) == SHAPE_COUNT
+
+
+# ---------------------------------------------------------------- SERVICE: no spelling gets through
+
+
+def _spellings(url: str) -> list[str]:
+    base, _, local = url.rpartition("/")
+    return [
+        f"SELECT * WHERE {{ SERVICE<{url}> {{ ?s ?p ?o }} }}",
+        f"select * where {{ service <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SeRvIcE SiLeNt <{url}>{{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE# a comment\n<{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE\t\n<{url}>{{}} }}",
+        f"PREFIX x: <{base}/> SELECT * WHERE {{ SERVICE x:{local} {{ ?s ?p ?o }} }}",
+        f"PREFIX : <{base}/> SELECT * WHERE {{ SERVICE :{local} {{ ?s ?p ?o }} }}",
+        f"BASE <{base}/> SELECT * WHERE {{ SERVICE <{local}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE <{url.replace(':', chr(92) + 'u003A', 2)}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVI\\u0043E <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ \\U00000053ERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ {{ SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+        f"SELECT * WHERE {{ ?a ?b ?c OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} LIMIT 1",
+        f"SELECT * WHERE {{ FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ FILTER NOT EXISTS {{ SERVICE <{url}> {{ }} }} }}",
+        f"SELECT * WHERE {{ {{ }} UNION {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ ?a ?b ?c MINUS {{ SERVICE <{url}> {{ ?a ?b ?c }} }} }}",
+        f"SELECT * WHERE {{ GRAPH ?g {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ VALUES ?e {{ <{url}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ BIND(<{url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ BIND(IRI(\"{url}\") AS ?e) SERVICE SILENT ?e {{ ?s ?p ?o }} }}",
+        f'SELECT ("SERVICE <urn:x>" AS ?a) WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}',
+        f"ASK {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"DESCRIBE ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE <{url.replace('127.0.0.1', 'localhost')}> {{ ?s ?p ?o }} }}",
+    ]
+
+
+def test_no_service_spelling_reaches_a_host_off_the_allow_list():
+    with SilentServer() as listener:
+        app = create_app(make_settings(service_allowlist="https://query.wikidata.org/sparql", service_timeout=1.0))
+        try:
+            client = app.test_client()
+            for i, query in enumerate(_spellings(listener.url)):
+                sends = [
+                    lambda q=query: client.get("/sparql?query=" + quote(q)),
+                    lambda q=query: client.post("/sparql", data=q, content_type="application/sparql-query"),
+                    lambda q=query: client.post("/sparql", data={"query": q}),
+                ]
+                r = sends[i % 3]()
+                assert r.status_code == 400, (query, r.status_code, r.get_data(as_text=True))
+                body = r.get_json()
+                assert "SERVICE" in body["error"] and "query.wikidata.org" in body["hint"], body
+            time.sleep(0.3)
+            assert listener.connections == 0
+        finally:
+            app.extensions["scokg"].runtime.close()
+
+
+def test_the_listener_does_see_an_allowed_service_call():
+    """The control: with the listener on the allow-list, the same harness counts its connection."""
+    with SilentServer() as listener:
+        app = create_app(make_settings(service_allowlist=listener.url, service_timeout=1.0))
+        try:
+            query = f"SELECT * {{ SERVICE<{listener.url}> {{ ?s ?p ?o }} }}"
+            r = app.test_client().get("/sparql?query=" + quote(query))
+            assert r.status_code == 504
+            deadline = time.monotonic() + 3
+            while listener.connections == 0 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert listener.connections >= 1
+        finally:
+            app.extensions["scokg"].runtime.close()
+
+
+# ---------------------------------------------------------------- a client's fault is a 400, never a 5xx
+
+
+@pytest.mark.parametrize("path", [
+    "/sparql?query=" + quote("SELECT * { ?s ?p ?o FILTER(<http://example.org/f>(1)) }"),
+    "/sparql?query=" + quote("PREFIX : <http://example/> SELECT (:function(?x +?y) AS ?F) ?z {}"),
+    "/sparql?query=" + quote("ASK {}") + "&default-graph-uri=not%20a%20uri",
+    "/sparql?query=" + quote("ASK {}") + "&named-graph-uri=%3C%3E",
+    "/sparql?query=" + quote("ASK {}") + "&default-graph-uri=",
+])
+def test_client_errors_are_400_with_a_message(client, path):
+    r = client.get(path, headers=JSON)
+    assert r.status_code == 400, r.get_data(as_text=True)
+    body = r.get_json()
+    assert body["ok"] is False and body["status"] == 400 and len(body["error"]) > 10
