@@ -1,66 +1,53 @@
-"""scokg against the SPARQL servers a user would pick instead, side by side in one run on this machine.
+"""scokg against the SPARQL servers a user would pick instead, on request streams like users send.
 
-    python bench/run.py --quick                 # the real graph, the five shapes, 2 s each: under two minutes
-    python bench/run.py --size S,M --seconds 10 # the real graph and 1,000,000 triples, every query
+    python bench/run.py --quick                  # the real graph (S), GET and POST, 2 s per run: a few minutes
+    python bench/run.py --size S,M --seconds 10  # also 1,000,000 generated triples; GET, POST and form POST
 
-Each server starts on 127.0.0.1 with the same data (ontology + data; scokg also loads its shapes, outside the
-default graph); the run checks that all give the same answers (result sets compared by value), then drives each
-query with `wrk` (8 keep-alive connections, 2 threads, a compiled client so that the client is not the
-bottleneck) after a warm-up, and prints one table: requests/s, p50, p99 per query and server, errors, startup
-time (files to first answer), resident memory of all the server's processes (PSS, shared pages counted once; RSS
-summed beside it), and the ratio of scokg to each peer, query by query and as a geometric mean, from the same run.
-Results also go to bench/results/<time>.json, with the machine's load while each server ran.
-Queries: bench/queries/*.rq (five generic shapes) and the competency questions src/scokg/queries/*.rq (those
-with SERVICE are left out: they need Wikidata). --quick drives the five shapes and checks all answers.
-Peers: `oxigraph serve` (PyPI oxigraph), rdflib-endpoint (PyPI), Virtuoso 7 (Debian) when installed.
+Every request is built by wrk's Lua script (bench/wrk/shapes.lua) from parameter pools extracted from the data the
+servers load: another subject for point lookups and neighbourhoods, another word for label search, another year
+for the join, another threshold for the count per priority, another LIMIT (bench/queries/*.rq, bench/workload.py).
+Two modes side by side: "varied" (every request different: what a result cache cannot help with) and "repeated"
+(8 fixed requests, sent once in the warm-up: what a cache serves), each with the cache hit ratio, read from
+scokg's /metrics when it has the counters, otherwise estimated from the request stream (and labelled so).
+Before any timing, for every shape, method and a sample of drawn parameters (and the competency questions of
+src/scokg without SERVICE), each server's answer is parsed and compared with the reference server's as typed RDF
+terms (answers.py); any difference fails the run (exit 1). wrk's Lua script is also checked to send exactly the
+queries that were compared.
+Output: one table on stdout, and bench/results/<time>/ with report.md, charts (PNG and SVG) and results.json.
+Servers are stopped on every exit, Ctrl-C included.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import http.server
 import json
-import math
 import os
+import random
 import re
 import shutil
 import signal
-import socket
-import subprocess
 import sys
-import tempfile
+import threading
 import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import parse_qs, urlsplit
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-BIN = Path(sys.executable).parent
 sys.path.insert(0, str(HERE))
+import answers  # noqa: E402
+import report as reporting  # noqa: E402
+import servers as srv  # noqa: E402
+import workload  # noqa: E402
 from generate import SIZES, generate  # noqa: E402
 
-SELECT_ACCEPT = "application/sparql-results+json"
-GRAPH_ACCEPT = "application/n-triples"
+CHECKED_SAMPLES = 8  # drawn parameters checked per shape and method, besides the repeated set
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def queries(competency: bool = True) -> dict[str, str]:
-    """The five generic shapes, then the competency questions that stay on this machine (no SERVICE)."""
-    out = {p.stem: p.read_text() for p in sorted((HERE / "queries").glob("*.rq"))}
-    if competency:
-        for path in sorted((ROOT / "src" / "scokg" / "queries").glob("*.rq")):
-            text = path.read_text()
-            if not re.search(r"\bSERVICE\b", re.sub(r"(?m)#.*$", "", text), re.I):
-                out["cq-" + path.stem] = text
-    return out
+class BenchFailure(Exception):
+    pass
 
 
 def conditions() -> dict:
@@ -68,11 +55,6 @@ def conditions() -> dict:
     with open("/proc/loadavg") as f:
         load = f.read().split()
     return {"loadavg_1m": float(load[0]), "loadavg_5m": float(load[1]), "running": load[3]}
-
-
-def is_graph_query(text: str) -> bool:
-    body = re.sub(r"(?m)^\s*(#.*|PREFIX.*)$", "", text)
-    return bool(re.match(r"\s*(CONSTRUCT|DESCRIBE)\b", body, re.I))
 
 
 # ---------------------------------------------------------------- data
@@ -107,423 +89,332 @@ def prepare(size: str, work: Path, seed: int = 0) -> Path:
     return folder
 
 
-def peer_files(project: Path, work: Path, folders: tuple[str, ...] = ("ontology", "data"), tag: str = "") -> list[Path]:
-    """Ontology and data as one N-Triples file (what the peers load)."""
+def peer_file(project: Path, work: Path) -> tuple[Path, int]:
+    """Ontology and data as one N-Triples file: what the peers load and where the parameter pools come from."""
     import pyoxigraph as ox
 
-    out = work / f"peer-{project.name}{tag}.nt"
+    out = work / f"peer-{project.name}.nt"
     if not out.exists() or project == ROOT:
         with open(out, "wb") as f:
-            for folder in folders:
+            for folder in ("ontology", "data"):
                 for path in sorted((project / folder).rglob("*")):
                     if path.suffix in (".ttl", ".nt"):
                         fmt = ox.RdfFormat.TURTLE if path.suffix == ".ttl" else ox.RdfFormat.N_TRIPLES
                         ox.serialize((ox.Triple(q.subject, q.predicate, q.object)
                                       for q in ox.parse(path=str(path), format=fmt)), f, ox.RdfFormat.N_TRIPLES)
-    return [out]
+    with open(out, "rb") as f:
+        return out, sum(1 for _ in f)
 
 
-def graph_files(project: Path, work: Path) -> dict[Path, str]:
-    """One N-Triples file per named graph of scokg's layout, for a remote store behind scokg."""
-    return {peer_files(project, work, (name,), f"-{name}")[0]: f"https://w3id.org/scokg/graph/{name}"
-            for name in ("ontology", "data", "shapes")}
+def competency_questions() -> dict[str, str]:
+    """The project's example queries that stay on this machine (no SERVICE), wherever src/ keeps them."""
+    out = {}
+    for path in sorted((ROOT / "src").rglob("queries/*.rq")):
+        text = path.read_text()
+        if not re.search(r"\bSERVICE\b", re.sub(r"(?m)#.*$", "", text), re.I):
+            out["cq-" + path.stem] = text
+    return out
 
 
-# ---------------------------------------------------------------- servers
+# ---------------------------------------------------------------- the Lua script sends what was checked
 
 
-@dataclass
-class Server:
-    name: str
-    url: str = ""
-    procs: list = field(default_factory=list)
-    startup: float = 0.0
-    note: str = ""
+class _Capture(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    seen: list = []
 
-    def stop(self) -> None:
-        for p in self.procs:
+    def _answer(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+        url = urlsplit(self.path)
+        if self.command == "GET":
+            query = parse_qs(url.query)["query"][0]
+        elif self.headers.get("Content-Type") == "application/sparql-query":
+            query = body
+        else:
+            query = parse_qs(body)["query"][0]
+        self.seen.append((self.command, url.path, self.headers.get("Accept"), query))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    do_GET = do_POST = _answer
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+class _Quiet(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        pass  # wrk resets its connections when it stops
+
+
+def verify_lua(shapes: list[workload.Shape], specs: dict[str, Path], methods: list[str]) -> None:
+    """Run the wrk script against a capturing server: request k must be the query workload.py built for k.
+
+    The query text depends on the shape and the mode, the encoding on the method: every shape once (the methods
+    in turn), and the repeated mode once, cover both."""
+    capture = _Quiet(("127.0.0.1", 0), _Capture)
+    thread = threading.Thread(target=capture.serve_forever, daemon=True)
+    thread.start()
+    runs = [(shape, methods[i % len(methods)], "varied") for i, shape in enumerate(shapes)]
+    runs += [(shapes[0], m, "varied") for m in methods[len(shapes):]] + [(shapes[-1], methods[0], "repeated")]
+    try:
+        host = f"127.0.0.1:{capture.server_address[1]}"
+        for shape, method, mode in runs:
+            _Capture.seen = []
+            offset = 5 if mode == "varied" else 0
+            workload.wrk(host, "/sparql", specs[shape.name], method, mode, 1, clients=1, threads=1, offset=offset)
+            seen = _Capture.seen[:2 * workload.REPEATED]
+            # wrk may build a request and not send it (a write retried on a new connection builds anew): what
+            # was sent must be the script's requests k = offset, offset + 1, … in order, some perhaps skipped
+            expected = iter(("GET" if method == "get" else "POST", "/sparql", shape.accept,
+                             shape.query(shape.combination(offset + k, mode))) for k in range(4 * len(seen)))
+            missing = [x for x in seen if not any(x == y for y in expected)]
+            if len(seen) < workload.REPEATED or missing:
+                raise BenchFailure(f"wrk script and workload.py disagree on {shape.name} {method} {mode}: "
+                                   f"{len(seen)} requests captured; not expected: {missing[:1]}")
+    finally:
+        capture.shutdown()
+        capture.server_close()
+
+
+# ---------------------------------------------------------------- answers
+
+
+def check(running: list[srv.Server], shapes: list[workload.Shape], methods: list[str], seed: int) -> dict:
+    """Every server's answers against the reference's (the first server): shapes, sampled parameters, methods."""
+    ref, others = running[0], running[1:]
+    rng = random.Random(f"{seed}:check")
+    failures, summary = [], {"reference": ref.name, "shapes": {}, "competency": {}}
+    for shape in shapes:
+        span = min(shape.n, 100_000)  # where the timed varied runs draw from
+        ks = list(range(workload.REPEATED)) + rng.sample(range(workload.REPEATED, span),
+                                                         min(CHECKED_SAMPLES, span - workload.REPEATED))
+        sizes = []
+        for k in ks:
+            values = shape.combination(k)
+            query = shape.query(values)
             try:
-                os.killpg(p.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        for p in self.procs:
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait(timeout=10)
-
-    def memory_mb(self) -> tuple[float, float, int]:
-        """(PSS, RSS, processes) over the servers' process groups: PSS counts pages shared by forks once."""
-        groups = {p.pid for p in self.procs}
-        pss = rss = count = 0
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
+                expected = answers.parse(*answers.request(ref.url, query, "get", shape.accept), shape.graph)
+            except (OSError, ValueError, SyntaxError) as exc:
+                failures.append(f"{ref.name} (reference), {shape.name}, GET, {values}: no answer: {exc}")
                 continue
+            sizes.append(expected.size())
+            for server in running:
+                for method in methods:
+                    if server is ref and method == "get":
+                        continue
+                    try:
+                        got = answers.parse(*answers.request(server.url, query, method, shape.accept), shape.graph)
+                        diff = answers.difference(expected, got, shape.ordered)
+                    except (OSError, ValueError, SyntaxError) as exc:
+                        diff = f"no answer: {exc}"
+                    if diff:
+                        failures.append(f"{server.name}, {shape.name}, {method.upper()}, {values}: {diff}")
+        summary["shapes"][shape.name] = {"samples": len(sizes), "non_empty": sum(1 for x in sizes if x),
+                                         "mean_size": sum(sizes) / len(sizes) if sizes else 0}
+    for name, query in competency_questions().items():
+        graph = bool(re.match(r"\s*(CONSTRUCT|DESCRIBE)\b", re.sub(r"(?m)^\s*(#.*|PREFIX.*)$", "", query), re.I))
+        accept = workload.GRAPH_ACCEPT if graph else workload.SELECT_ACCEPT
+        try:
+            expected = answers.parse(*answers.request(ref.url, query, "get", accept), graph)
+        except (OSError, ValueError, SyntaxError) as exc:
+            failures.append(f"{ref.name} (reference), {name}: no answer: {exc}")
+            continue
+        summary["competency"][name] = expected.size()
+        for server in others:
             try:
-                if os.getpgid(int(entry)) not in groups:
-                    continue
-                with open(f"/proc/{entry}/smaps_rollup") as f:
-                    for line in f:
-                        if line.startswith("Pss:"):
-                            pss += int(line.split()[1])
-                        elif line.startswith("Rss:"):
-                            rss += int(line.split()[1])
-                count += 1
-            except (OSError, ProcessLookupError):
-                continue
-        return pss / 1024, rss / 1024, count
+                # as multisets: the competency questions' ORDER BY is not meant to be total
+                diff = answers.difference(expected, answers.parse(*answers.request(server.url, query, "get",
+                                                                                    accept), graph), False)
+            except (OSError, ValueError, SyntaxError) as exc:
+                diff = f"no answer: {exc}"
+            if diff:
+                failures.append(f"{server.name}, {name}, GET: {diff}")
+    if failures:
+        raise BenchFailure("answers differ from the reference server's (" + ref.name + "):\n  "
+                           + "\n  ".join(failures))
+    return summary
 
 
-def _spawn(cmd, log: Path, env=None) -> subprocess.Popen:
-    return subprocess.Popen(cmd, stdout=open(log, "ab"), stderr=subprocess.STDOUT, start_new_session=True,  # noqa: SIM115
-                            env=env)
+# ---------------------------------------------------------------- timing
 
 
-def _wait_ready(server: Server, started: float, timeout: float) -> None:
-    deadline = started + timeout
-    while time.monotonic() < deadline:
+def estimated_hits(shape: workload.Shape, mode: str, warm: dict, warm_offset: int, run: dict, threads: int) -> float:
+    """Share of requests already sent before (in the warm-up or earlier in the run): the hit ratio of one shared,
+    unbounded cache. scokg keeps one cache per worker process, so its real ratio can only be lower."""
+    def key(k: int) -> int:
+        return k % workload.REPEATED if mode == "repeated" else k % shape.n
+
+    seen = {key(k) for k in workload.sent(warm["counts"], threads, warm_offset)}
+    hits = total = 0
+    for k in sorted(workload.sent(run["counts"], threads, 0)):
+        total += 1
+        hits += key(k) in seen
+        seen.add(key(k))
+    return hits / total if total else 0.0
+
+
+def drive(server: srv.Server, shape: workload.Shape, spec: Path, method: str, mode: str, args) -> dict:
+    threads = 2
+    warm_offset = shape.n // 2 if mode == "varied" else 0  # far from the timed run's requests
+    warm = workload.wrk(server.host, server.path, spec, method, mode, args.warmup, args.clients, threads, warm_offset)
+    before = srv.metrics(server) if server.name.startswith("scokg") else None
+    run = workload.wrk(server.host, server.path, spec, method, mode, args.seconds, args.clients, threads, 0)
+    after = srv.metrics(server) if before is not None else None
+    e = run["errors"]
+    ok = max(0, run["requests"] - e["status"] - e["timeout"])
+    out = {"rps": ok / run["duration_s"] if run["duration_s"] else 0.0, "requests": run["requests"],
+           "errors": sum(e.values()), "p50_ms": run["p50_ms"], "p90_ms": run["p90_ms"], "p99_ms": run["p99_ms"],
+           "max_ms": run["max_ms"], "mean_ms": run["mean_ms"], "bytes": run["bytes"],
+           "distinct": len({k % (workload.REPEATED if mode == "repeated" else shape.n)
+                            for k in workload.sent(run["counts"], threads, 0)}),
+           "sent": sum(run["counts"]),
+           "hit_ratio_estimate": estimated_hits(shape, mode, warm, warm_offset, run, threads)}
+    if before is not None and after is not None:
+        hits = after["scokg_cache_hits_total"] - before["scokg_cache_hits_total"]
+        misses = after["scokg_cache_misses_total"] - before["scokg_cache_misses_total"]
+        out["cache_hits"], out["cache_misses"] = hits, misses
+        out["hit_ratio_metrics"] = hits / (hits + misses) if hits + misses else None
+    return out
+
+
+# ---------------------------------------------------------------- one size
+
+
+def start(name: str, project: Path, nt: Path, work: Path, args, generated: bool) -> srv.Server:
+    if name == "oxigraph":
+        return srv.start_oxigraph([nt], work)
+    if name == "rdflib-endpoint":
+        return srv.start_rdflib_endpoint([nt], work)
+    settings = srv.SCOKG_VARIANTS[name]
+    for attempt in range(args.retries + 1):
         try:
-            with urllib.request.urlopen(server.url + "?query=" + quote("ASK { ?s ?p ?o }"), timeout=5) as r:
-                if r.status == 200:
-                    server.startup = time.monotonic() - started
-                    return
-        except (OSError, urllib.error.HTTPError):
-            pass
-        for p in server.procs:
-            if p.poll() is not None and p.returncode != 0:
-                raise RuntimeError(f"{server.name} exited with {p.returncode}")
-        time.sleep(0.1)
-    raise RuntimeError(f"{server.name} did not answer within {timeout:.0f} s")
+            return srv.start_scokg(name, settings, project, work, args.scokg, generated)
+        except RuntimeError as exc:
+            if attempt == args.retries:
+                raise
+            print(f"{name} did not start ({str(exc).strip().splitlines()[-1][:200]}); retrying in 60 s",
+                  file=sys.stderr)
+            time.sleep(60)
+    raise AssertionError("unreachable")
 
 
-def start_scokg(project: Path, work: Path, workers: int = 2, server: str = "gunicorn", cache: bool = True) -> Server:
-    port = free_port()
-    name = ("scokg" if server == "gunicorn" else f"scokg-{server}") + ("" if cache else "-uncached")
-    s = Server(name, f"http://127.0.0.1:{port}/sparql")
-    settings = [] if cache else ["--setting", "cache_entries", "0"]
-    validate = [] if project == ROOT else ["--no-validate"]
-    started = time.monotonic()
-    s.procs.append(_spawn([str(BIN / "scokg"), "--root", str(project), *settings, "serve", "--host", "127.0.0.1",
-                           "--port", str(port), "--workers", str(workers), "--query-timeout", "60", "--server", server,
-                           *validate], work / f"{s.name}.log"))
-    s.note = ("validated" if not validate else "--no-validate") + f", {server}"
-    _wait_ready(s, started, 600)
-    return s
-
-
-def start_oxigraph(files: list[Path], work: Path, graphs: dict[Path, str] | None = None) -> Server:
-    port = free_port()
-    s = Server("oxigraph", f"http://127.0.0.1:{port}/query")
-    location = Path(tempfile.mkdtemp(dir=work, prefix="oxigraph-"))
-    started = time.monotonic()
-    for f in files:
-        graph = ["--graph", graphs[f]] if graphs else []
-        subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(f), *graph],
-                       check=True, capture_output=True)
-    s.procs.append(_spawn([str(BIN / "oxigraph"), "serve-read-only", "--location", str(location), "--bind",
-                           f"127.0.0.1:{port}"], work / "oxigraph.log"))
-    s.note = "on-disk store, load + serve-read-only"
-    _wait_ready(s, started, 600)
-    return s
-
-
-def start_scokg_remote(project: Path, work: Path, kind: str) -> Server | None:
-    """scokg's remote mode: the same app over another store (Virtuoso, Oxigraph server) through the protocol."""
-    graphs = graph_files(project, work)
-    store = (start_virtuoso(list(graphs), work, graphs) if kind == "virtuoso"
-             else start_oxigraph(list(graphs), work, graphs))
-    if store is None:
-        return None
-    port = free_port()
-    s = Server(f"scokg-on-{kind}", f"http://127.0.0.1:{port}/sparql", procs=list(store.procs))
-    started = time.monotonic()
-    s.procs.append(_spawn([str(BIN / "scokg"), "--root", str(project), "serve", "--host", "127.0.0.1", "--port",
-                           str(port), "--workers", "2", "--backend", "sparql+" + store.url], work / f"{s.name}.log"))
-    _wait_ready(s, started, 120)
-    s.startup += store.startup
-    s.note = f"--backend sparql+ {kind}"
-    return s
-
-
-def start_rdflib_endpoint(files: list[Path], work: Path) -> Server:
-    port = free_port()
-    s = Server("rdflib-endpoint", f"http://127.0.0.1:{port}/")
-    started = time.monotonic()
-    s.procs.append(_spawn([str(BIN / "rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port),
-                           *map(str, files)], work / "rdflib-endpoint.log"))
-    _wait_ready(s, started, 900)
-    return s
-
-
-VIRTUOSO_INI = """[Database]
-DatabaseFile={d}/virtuoso.db
-ErrorLogFile={d}/virtuoso.log
-LockFile={d}/virtuoso.lck
-TransactionFile={d}/virtuoso.trx
-xa_persistent_file={d}/virtuoso.pxa
-ErrorLogLevel=7
-FileExtend=200
-MaxCheckpointRemap=2000
-Striping=0
-TempStorage=TempDatabase
-[TempDatabase]
-DatabaseFile={d}/virtuoso-temp.db
-TransactionFile={d}/virtuoso-temp.trx
-MaxCheckpointRemap=2000
-Striping=0
-[Parameters]
-ServerPort=127.0.0.1:{isql}
-DirsAllowed=., {d}, /usr/share/virtuoso-opensource-7/vad
-NumberOfBuffers=60000
-MaxDirtyBuffers=40000
-ThreadsPerQuery=2
-MaxQueryMem=400M
-[HTTPServer]
-ServerPort=127.0.0.1:{http}
-ServerRoot=/var/lib/virtuoso-opensource-7/vsp
-MaxClientConnections=16
-ServerThreads=16
-[SPARQL]
-ResultSetMaxRows=1000000
-MaxQueryExecutionTime=120
-MaxQueryCostEstimationTime=0
-"""
-
-
-def start_virtuoso(files: list[Path], work: Path, graphs: dict[Path, str] | None = None) -> Server | None:
-    binary = shutil.which("virtuoso-t")
-    isql = shutil.which("isql-vt") or shutil.which("isql")
-    if not binary or not isql:
-        return None
-    d = Path(tempfile.mkdtemp(dir=work, prefix="virtuoso-"))
-    for f in files:
-        shutil.copy(f, d / f.name)
-    isql_port, http_port = free_port(), free_port()
-    (d / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=d, isql=isql_port, http=http_port))
-    s = Server("virtuoso", f"http://127.0.0.1:{http_port}/sparql")
-    started = time.monotonic()
-    s.procs.append(_spawn([binary, "-f", "-c", str(d / "virtuoso.ini")], work / "virtuoso.log"))
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        r = subprocess.run([isql, str(isql_port), "dba", "dba", "exec=status();"], capture_output=True, timeout=30)
-        if r.returncode == 0:
-            break
-        time.sleep(0.5)
-    if graphs:
-        script = "".join(f"ld_dir('{d}', '{f.name}', '{g}'); " for f, g in graphs.items())
-    else:
-        script = f"ld_dir('{d}', '*.nt', 'https://w3id.org/scokg/graph/bench'); "
-    script += "rdf_loader_run(); checkpoint;"
-    subprocess.run([isql, str(isql_port), "dba", "dba", f"exec={script}"], check=True, capture_output=True,
-                   timeout=1800)
-    s.note = "loaded with ld_dir/rdf_loader_run"
-    _wait_ready(s, started, 60)
-    return s
-
-
-# ---------------------------------------------------------------- answers and load
-
-
-def fetch(url: str, query: str) -> bytes:
-    accept = GRAPH_ACCEPT if is_graph_query(query) else SELECT_ACCEPT
-    req = urllib.request.Request(url + "?query=" + quote(query), headers={"Accept": accept})
-    with urllib.request.urlopen(req, timeout=300) as r:
-        return r.read()
-
-
-def normalise(query: str, body: bytes):
-    """Answers compared by value: rows as sorted tuples of strings; graphs as sets of N-Triples lines."""
-    if is_graph_query(query):
-        import pyoxigraph as ox
-
-        try:
-            triples = ox.parse(body, ox.RdfFormat.N_TRIPLES)
-        except SyntaxError:
-            triples = ox.parse(body, ox.RdfFormat.TURTLE)
-        return sorted({str(t) for t in triples})
-    doc = json.loads(body)
-    if "boolean" in doc:
-        return doc["boolean"]
-    names = doc["head"]["vars"]
-    return sorted(tuple(str(b.get(n, {}).get("value", "")) for n in names) for b in doc["results"]["bindings"])
-
-
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
-
-
-def _ms(text: str) -> float:
-    m = re.match(r"([\d.]+)(us|ms|s|m)", text)
-    return float(m.group(1)) * _UNITS[m.group(2)] if m else float("nan")
-
-
-def drive(url: str, query: str, clients: int, seconds: float) -> dict:
-    """wrk with `clients` keep-alive connections; requests/s, p50, p99 (ms) and errors."""
-    accept = GRAPH_ACCEPT if is_graph_query(query) else SELECT_ACCEPT
-    target = url + "?query=" + quote(query)
-    base = ["wrk", "-t", "2", "-c", str(clients), "--timeout", "60s", "-H", f"Accept: {accept}", "--latency"]
-    subprocess.run([*base[:-1], "-d", "1s", target], capture_output=True, timeout=120)  # warm-up
-    out = subprocess.run([*base, "-d", f"{seconds:g}s", target], capture_output=True, text=True,
-                         timeout=seconds + 120).stdout
-    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    rps = float(found.group(1)) if found else 0.0
-    p50 = re.search(r"(?m)^\s*50%\s+(\S+)", out)
-    p99 = re.search(r"(?m)^\s*99%\s+(\S+)", out)
-    errors = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    errors += int(non2xx.group(1)) if non2xx else 0
-    return {"rps": rps, "p50_ms": _ms(p50.group(1)) if p50 else None, "p99_ms": _ms(p99.group(1)) if p99 else None,
-            "errors": errors}
-
-
-def geomean(xs: list[float]) -> float:
-    xs = [x for x in xs if x > 0]
-    return math.exp(sum(map(math.log, xs)) / len(xs)) if xs else float("nan")
-
-
-# ---------------------------------------------------------------- the run
-
-
-def run_size(size: str, names: list[str], clients: int, seconds: float, work: Path, quick: bool = False,
-             seed: int = 0) -> dict:
-    project = prepare(size, work, seed)
-    files = peer_files(project, work)
-    qs = queries()
-    driven = [q for q in qs if not (quick and q.startswith("cq-"))]
-    starters = {"scokg": lambda: start_scokg(project, work),
-                "scokg-granian": lambda: start_scokg(project, work, server="granian"),
-                "scokg-uncached": lambda: start_scokg(project, work, cache=False),
-                "scokg-on-virtuoso": lambda: start_scokg_remote(project, work, "virtuoso"),
-                "scokg-on-oxigraph": lambda: start_scokg_remote(project, work, "oxigraph"),
-                "oxigraph": lambda: start_oxigraph(files, work),
-                "rdflib-endpoint": lambda: start_rdflib_endpoint(files, work),
-                "virtuoso": lambda: start_virtuoso(files, work)}
-    report = {"size": size, "seed": seed, "queries": driven, "checked": list(qs), "servers": {},
-              "mismatches": [], "failures": []}
-    reference = None
-    for name in names:
-        print(f"[{size}] starting {name} …", file=sys.stderr)
-        try:
-            server = starters[name]()
-        except Exception as exc:  # noqa: BLE001 - a peer that cannot start is reported, not fatal
-            print(f"[{size}] {name} did not start: {exc}", file=sys.stderr)
-            report["servers"][name] = {"skipped": str(exc)}
-            continue
-        if server is None:
-            report["servers"][name] = {"skipped": "not installed"}
-            continue
-        try:
-            answers = {}
-            for q, text in qs.items():
-                try:
-                    answers[q] = normalise(text, fetch(server.url, text))
-                except (OSError, ValueError, SyntaxError) as exc:
-                    answers[q] = None
-                    report["failures"].append(f"{name}: {q}: {exc}")
-            if reference is None:
-                reference = answers
-            else:
-                report["mismatches"] += [f"{name}: {q}" for q in qs if answers[q] != reference[q]]
-            result = {"startup_s": server.startup, "note": server.note, "queries": {},
-                      "conditions_before": conditions()}
-            for q in driven:
-                result["queries"][q] = drive(server.url, qs[q], clients, seconds)
-                print(f"[{size}] {name} {q}: {result['queries'][q]['rps']:.1f} req/s", file=sys.stderr)
-            result["conditions_after"] = conditions()
-            result["memory_mb"], result["rss_mb"], result["processes"] = server.memory_mb()
-            report["servers"][name] = result
-        finally:
+def run_size(size: str, names: list[str], args) -> dict:
+    work = args.work
+    project = prepare(size, work, args.seed)
+    nt, triples = peer_file(project, work)
+    t0 = time.monotonic()
+    data = workload.pools(nt, args.seed)
+    shapes = workload.shapes(data, args.seed)
+    specs = {s.name: workload.write_lua(s, work / f"spec-{size}-{s.name}.lua") for s in shapes}
+    print(f"[{size}] {triples:,} triples; pools in {time.monotonic() - t0:.1f} s: {len(data['subjects'])} subjects, "
+          f"{len(data['terms'])} label terms, {len(data['years'])} years", file=sys.stderr)
+    verify_lua(shapes, specs, args.methods)
+    result = {"size": size, "triples": triples, "seed": args.seed,
+              "shapes": {s.name: {"title": s.title, "combinations": s.n, "query": s.text,
+                                  "params": {p.name: len(p.values) if p.values is not None else
+                                             f"{p.lo}..{p.lo + p.span - 1}" for p in s.params}} for s in shapes},
+              "servers": {}}
+    running = []
+    try:
+        for name in names:
+            print(f"[{size}] starting {name} …", file=sys.stderr)
+            try:
+                running.append(start(name, project, nt, work, args, size != "S"))
+            except (RuntimeError, OSError) as exc:
+                if name.startswith("scokg") or name == "oxigraph":
+                    raise BenchFailure(f"{name} did not start: {exc}") from None
+                print(f"[{size}] {name} did not start, left out: {exc}", file=sys.stderr)
+                result["servers"][name] = {"skipped": str(exc)[:500]}
+        print(f"[{size}] started: " + ", ".join(f"{s.name} {s.startup_s:.1f} s" for s in running), file=sys.stderr)
+        result["check"] = check(running, shapes, args.methods, args.seed)
+        print(f"[{size}] all {len(running)} servers gave the reference's answers", file=sys.stderr)
+        for server in running:
+            entry = {"startup_s": server.startup_s, "note": server.note, "runs": {},
+                     "conditions_before": conditions()}
+            for shape in shapes:
+                for method in args.methods:
+                    for mode in args.modes:
+                        r = drive(server, shape, specs[shape.name], method, mode, args)
+                        entry["runs"][f"{shape.name}|{method}|{mode}"] = r
+                        print(f"[{size}] {server.name:16} {shape.name:15} {method:4} {mode:8} {r['rps']:9.1f} req/s "
+                              f"p50 {r['p50_ms']:.2f} p99 {r['p99_ms']:.2f} ms, errors {r['errors']}",
+                              file=sys.stderr)
+            entry["conditions_after"] = conditions()
+            entry["memory"] = server.memory()
+            result["servers"][server.name] = entry
             server.stop()
-    return report
-
-
-def _ms_text(x) -> str:
-    return "–" if x is None or x != x else (f"{x:.2f}" if x < 10 else f"{x:.0f}")
-
-
-def _cell(r: dict) -> str:
-    return f"{r['rps']:,.0f} ({_ms_text(r['p50_ms'])} / {_ms_text(r['p99_ms'])})" if r["rps"] >= 10 else \
-        f"{r['rps']:.2f} ({_ms_text(r['p50_ms'])} / {_ms_text(r['p99_ms'])})"
-
-
-def ratios(ours: dict, theirs: dict, qnames: list[str]) -> list[float]:
-    return [ours[q]["rps"] / theirs[q]["rps"] if theirs[q]["rps"] else float("inf") for q in qnames]
-
-
-def table(report: dict) -> str:
-    """One table: a row per query (requests/s with p50 / p99 ms, then scokg ÷ each peer), then the totals."""
-    servers = {k: v for k, v in report["servers"].items() if "queries" in v}
-    qnames = report["queries"]
-    mine = "scokg" if "scokg" in servers else next((n for n in servers if n.startswith("scokg")), None)
-    peers = [n for n in servers if not n.startswith("scokg")]
-    head = [*servers, *(f"{mine} ÷ {p}" for p in peers)] if mine else list(servers)
-    lines = [f"## size {report['size']}: requests/s (p50 / p99 ms)", "",
-             "| query | " + " | ".join(head) + " |", "|---" * (len(head) + 1) + "|"]
-    table_ratios = {p: ratios(servers[mine]["queries"], servers[p]["queries"], qnames) for p in peers} if mine else {}
-    for i, q in enumerate(qnames):
-        cells = [_cell(servers[n]["queries"][q]) for n in servers]
-        cells += [f"{table_ratios[p][i]:.2f}×" for p in peers] if mine else []
-        lines.append(f"| {q} | " + " | ".join(cells) + " |")
-    pad = [""] * len(peers) if mine else []
-    lines.append("| **geometric mean** | " + " | ".join(f"{geomean([r['queries'][q]['rps'] for q in qnames]):,.1f}"
-                                                      for r in servers.values())
-                 + (" | " + " | ".join(f"**{geomean(table_ratios[p]):.2f}×**" for p in peers) if mine else "")
-                 + " |")
-    lines.append("| errors | " + " | ".join(str(sum(r["queries"][q]["errors"] for q in qnames))
-                                           for r in servers.values()) + " | " * bool(pad) + " | ".join(pad) + " |")
-    lines.append("| startup (files → first answer) | " + " | ".join(f"{r['startup_s']:.1f} s" for r in servers.values())
-                 + " | " * bool(pad) + " | ".join(pad) + " |")
-    lines.append("| memory PSS (RSS summed, processes) | " + " | ".join(
-        f"{r['memory_mb']:.0f} MB ({r.get('rss_mb', 0):.0f}, {r.get('processes', '?')})" for r in servers.values())
-                 + " | " * bool(pad) + " | ".join(pad) + " |")
-    lines.append("| load average while driven (1 min) | " + " | ".join(
-        f"{r['conditions_before']['loadavg_1m']:.1f}→{r['conditions_after']['loadavg_1m']:.1f}"
-        for r in servers.values()) + " | " * bool(pad) + " | ".join(pad) + " |")
-    for other in [n for n in servers if n.startswith("scokg") and n != mine]:
-        rs = {p: ratios(servers[other]["queries"], servers[p]["queries"], qnames) for p in peers}
-        lines.append(f"\n{other} ÷ peer, geometric mean: "
-                     + ", ".join(f"{p} {geomean(rs[p]):.2f}× (lowest {min(rs[p]):.2f}×)" for p in peers))
-    notes = [f"{name}: skipped ({v['skipped']})" if "skipped" in v else f"{name}: {v['note']}"
-             for name, v in report["servers"].items() if "skipped" in v or v.get("note")]
-    lines.append("\n" + "; ".join(notes) if notes else "")
-    if report["failures"]:
-        lines.append("\nFAILED: " + "; ".join(report["failures"]))
-    if report["mismatches"]:
-        lines.append("\nANSWERS DIFFER from the first server's: " + ", ".join(report["mismatches"]))
-    else:
-        lines.append(f"\nAll servers gave the same answers to all {len(report['checked'])} queries.")
-    return "\n".join(lines)
+    finally:
+        for server in running:
+            server.stop()
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="size S, the five shapes, 2 s per query")
-    parser.add_argument("--size", default="S", help="comma-separated: S (real graph), M (1M), L (10M)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the generated graphs (bench/generate.py)")
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--servers", default="scokg,scokg-granian,oxigraph,rdflib-endpoint,virtuoso",
-                        help="also: scokg-uncached, scokg-on-oxigraph, scokg-on-virtuoso")
+    parser.add_argument("--quick", action="store_true", help="size S, GET and POST, 2 s per run, 1 s warm-up")
+    parser.add_argument("--size", default="S", help="comma-separated: S (the real graph), M (1M), L (10M)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the generated graphs and of the walks")
+    parser.add_argument("--clients", type=int, default=8, help="wrk's keep-alive connections")
+    parser.add_argument("--seconds", type=float, default=10, help="per timed run")
+    parser.add_argument("--warmup", type=float, default=1, help="seconds of warm-up before each timed run")
+    parser.add_argument("--methods", default=None, help="get,post,form (default: all; --quick: get,post)")
+    parser.add_argument("--modes", default="varied,repeated")
+    parser.add_argument("--servers", default=None, help="default scokg,scokg-uncached,oxigraph and, at size S "
+                        "(not --quick), rdflib-endpoint; also scokg-granian; the first is the reference of the "
+                        "answers, and oxigraph always goes first")
+    parser.add_argument("--scokg", default=str(srv.BIN / "scokg"), help="the scokg command (split like a shell)")
+    parser.add_argument("--retries", type=int, default=2, help="restarts of a scokg that does not start, 60 s apart")
     parser.add_argument("--work", type=Path, default=HERE / ".work")
+    parser.add_argument("--out", type=Path, default=HERE / "results")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench/run.py needs wrk (apt-get install wrk)")
-    sizes = ["S"] if args.quick else args.size.split(",")
-    seconds = 2 if args.quick else args.seconds
+    if args.quick:
+        args.seconds, args.warmup, args.size = 2, 1, "S"
+    args.methods = (args.methods or ("get,post" if args.quick else "get,post,form")).split(",")
+    args.modes = args.modes.split(",")
+    if bad := [m for m in args.methods if m not in workload.METHODS]:
+        parser.error(f"unknown methods {bad}")
     args.work.mkdir(parents=True, exist_ok=True)
+    # SIGTERM (a CI timeout, kill) unwinds like Ctrl-C, through the finally clauses that stop the servers
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = conditions()
-    reports = [run_size(s, args.servers.split(","), args.clients, seconds, args.work, args.quick, args.seed)
-               for s in sizes]
-    text = "\n\n".join(table(r) for r in reports)
-    machine = {"cpus": os.cpu_count(), "clients": args.clients, "seconds": seconds, "quick": args.quick,
-               "load_at_start": started, "load_at_end": conditions(), "python": sys.version.split()[0]}
-    print(f"{machine['cpus']} CPUs, {args.clients} keep-alive connections (wrk, 2 threads), {seconds:g} s per query "
-          f"after a 1 s warm-up; load average {started['loadavg_1m']:.1f} at start, "
-          f"{machine['load_at_end']['loadavg_1m']:.1f} at end\n\n{text}")
-    out = HERE / "results" / time.strftime("%Y%m%dT%H%M%S.json")
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({**machine, "reports": reports}, indent=2))
-    print(f"\n(saved to {out.relative_to(ROOT)})")
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    reports = []
+    try:
+        for size in args.size.split(","):
+            if args.servers:
+                names = args.servers.split(",")
+            else:
+                names = ["scokg", "scokg-uncached", "oxigraph"] + (["rdflib-endpoint"] if size == "S" and not
+                                                                   args.quick else [])
+            names = sorted(names, key=lambda n: n != "oxigraph")  # the reference of the answers
+            if bad := [n for n in names if n not in srv.SCOKG_VARIANTS and n not in srv.PEERS]:
+                parser.error(f"unknown servers {bad}")
+            reports.append(run_size(size, names, args))
+    except BenchFailure as exc:
+        srv.stop_all()
+        print(f"\nFAILED: {exc}", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        srv.stop_all()
+        sys.exit(130)
+    finally:
+        srv.stop_all()
+    machine = {"cpus": os.cpu_count(), "clients": args.clients, "wrk_threads": 2, "seconds": args.seconds,
+               "warmup_s": args.warmup, "methods": args.methods, "modes": args.modes, "quick": args.quick,
+               "load_at_start": started, "load_at_end": conditions(), "python": sys.version.split()[0],
+               "command": "python bench/run.py " + " ".join(sys.argv[1:]), "time": stamp}
+    out = args.out / stamp
+    out.mkdir(parents=True, exist_ok=True)
+    figures = {"machine": machine, "reports": reports}
+    (out / "results.json").write_text(json.dumps(figures, indent=1))
+    print(reporting.write(figures, out))
+    print(f"\n(report, charts and figures in {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out})")
 
 
 if __name__ == "__main__":

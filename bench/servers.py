@@ -1,0 +1,198 @@
+"""The servers under test: started on 127.0.0.1 with the same data, measured, and always stopped.
+
+scokg runs as a black box through its command line (`scokg --root P [--setting NAME VALUE]… serve --host --port`);
+the peers are Oxigraph's server (`oxigraph load` + `serve-read-only`) and, optionally, rdflib-endpoint.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+BIN = Path(sys.executable).parent
+# scokg variants: name -> settings; any other "scokg-…" name may be given with --variant NAME=SETTING:VALUE,…
+SCOKG_VARIANTS: dict[str, list[tuple[str, str]]] = {
+    "scokg": [],
+    "scokg-uncached": [("cache_entries", "0")],
+    "scokg-granian": [("server", "granian")],
+}
+PEERS = ("oxigraph", "rdflib-endpoint")
+RUNNING: list[Server] = []  # every server started and not yet stopped, for the clean-up on any exit
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    name: str
+    url: str = ""
+    procs: list = field(default_factory=list)
+    startup_s: float = 0.0
+    note: str = ""
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).netloc
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path or "/"
+
+    def stop(self) -> None:
+        for p in self.procs:
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for p in self.procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait(timeout=10)
+        if self in RUNNING:
+            RUNNING.remove(self)
+
+    def pids(self) -> list[int]:
+        """The started processes and all their descendants (workers, forked executors)."""
+        children: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as f:
+                        ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                children.setdefault(ppid, []).append(int(entry))
+        out, todo = [], [p.pid for p in self.procs]
+        while todo:
+            pid = todo.pop()
+            out.append(pid)
+            todo.extend(children.get(pid, []))
+        return out
+
+    def memory(self) -> dict:
+        """PSS (pages shared between forks counted once, in shares) and RSS over the process tree, in MB."""
+        pss = rss = count = 0
+        for pid in self.pids():
+            try:
+                with open(f"/proc/{pid}/smaps_rollup") as f:
+                    for line in f:
+                        if line.startswith("Pss:"):
+                            pss += int(line.split()[1])
+                        elif line.startswith("Rss:"):
+                            rss += int(line.split()[1])
+                count += 1
+            except OSError:
+                continue
+        return {"pss_mb": pss / 1024, "rss_mb": rss / 1024, "processes": count}
+
+
+def stop_all() -> None:
+    for server in list(RUNNING):
+        server.stop()
+
+
+def _spawn(cmd: list[str], log: Path, env: dict | None = None) -> subprocess.Popen:
+    with open(log, "ab") as out:
+        return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True, env=env)
+
+
+def _wait_ready(server: Server, started: float, timeout: float, log: Path) -> None:
+    deadline = started + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(server.url + "?query=" + quote("ASK { ?s ?p ?o }"), timeout=5) as r:
+                if r.status == 200:
+                    server.startup_s = time.monotonic() - started
+                    return
+        except (OSError, urllib.error.HTTPError):
+            pass
+        for p in server.procs:
+            if p.poll() is not None:
+                tail = log.read_text(errors="replace")[-1500:] if log.exists() else ""
+                raise RuntimeError(f"{server.name} exited with {p.returncode}:\n{tail}")
+        time.sleep(0.1)
+    raise RuntimeError(f"{server.name} did not answer within {timeout:.0f} s")
+
+
+def start_scokg(name: str, settings: list[tuple[str, str]], project: Path, work: Path, command: str,
+                generated: bool) -> Server:
+    """`scokg serve` as a user starts it, plus the variant's settings; generated data skips the SHACL gate."""
+    port = free_port()
+    s = Server(name, f"http://127.0.0.1:{port}/sparql")
+    RUNNING.append(s)
+    settings = list(settings) + ([("validate", "false")] if generated else [])
+    flags = [x for k, v in settings for x in ("--setting", k, v)]
+    log = work / f"{name}.log"
+    started = time.monotonic()
+    s.procs.append(_spawn([*shlex.split(command), "--root", str(project), *flags, "serve", "--host", "127.0.0.1",
+                           "--port", str(port)], log))
+    s.note = " ".join(f"{k}={v}" for k, v in settings) or "defaults"
+    _wait_ready(s, started, 900, log)
+    return s
+
+
+def start_oxigraph(files: list[Path], work: Path) -> Server:
+    port = free_port()
+    s = Server("oxigraph", f"http://127.0.0.1:{port}/query")
+    RUNNING.append(s)
+    location = Path(tempfile.mkdtemp(dir=work, prefix="oxigraph-"))
+    log = work / "oxigraph.log"
+    started = time.monotonic()
+    for f in files:
+        subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(f)],
+                       check=True, capture_output=True, timeout=1800)
+    s.procs.append(_spawn([str(BIN / "oxigraph"), "serve-read-only", "--location", str(location), "--bind",
+                           f"127.0.0.1:{port}"], log))
+    s.note = "oxigraph load + serve-read-only (on-disk store)"
+    _wait_ready(s, started, 600, log)
+    return s
+
+
+def start_rdflib_endpoint(files: list[Path], work: Path) -> Server:
+    port = free_port()
+    s = Server("rdflib-endpoint", f"http://127.0.0.1:{port}/")
+    RUNNING.append(s)
+    log = work / "rdflib-endpoint.log"
+    started = time.monotonic()
+    s.procs.append(_spawn([str(BIN / "rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port),
+                           *map(str, files)], log))
+    s.note = "rdflib-endpoint serve (in-memory rdflib Graph, uvicorn)"
+    _wait_ready(s, started, 1800, log)
+    return s
+
+
+def metrics(server: Server) -> dict[str, float] | None:
+    """scokg's Prometheus counters of the result cache, summed over their labels; None when there are none."""
+    root = server.url.rsplit("/sparql", 1)[0]
+    try:
+        with urllib.request.urlopen(root + "/metrics", timeout=10) as r:
+            text = r.read().decode("utf-8", "replace")
+    except (OSError, urllib.error.HTTPError):
+        return None
+    found: dict[str, float] = {}
+    for line in text.splitlines():
+        for name in ("scokg_cache_hits_total", "scokg_cache_misses_total"):
+            if line.startswith(name) and (len(line) == len(name) or line[len(name)] in " {"):
+                try:
+                    found[name] = found.get(name, 0.0) + float(line.rsplit(None, 1)[1])
+                except (IndexError, ValueError):
+                    pass
+    return found if len(found) == 2 else None
