@@ -1,0 +1,60 @@
+"""The W3C SPARQL suites as an oracle: expected failures from one file, and pass counts by suite at the end.
+
+Every test listed in expected-failures.toml is marked ``xfail(strict=True)``: it must fail (for the reason given),
+and the run fails when it passes, so a fixed bug cannot leave a stale entry behind.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+from w3c_manifest import CAUSES, load_expected_failures
+
+_suite_of: dict[str, str] = {}  # nodeid -> suite line ("sparql11 syntax")
+_outcomes: dict[str, dict[str, str]] = defaultdict(dict)  # suite line -> nodeid -> outcome
+
+
+def pytest_collection_modifyitems(config, items):
+    failures = load_expected_failures()
+    for item in items:
+        case = getattr(item, "callspec", None) and item.callspec.params.get("case")
+        if case is None or not hasattr(case, "iri"):
+            continue
+        _suite_of[item.nodeid] = case.label
+        entry = failures.get(case.iri)
+        if entry is not None:
+            cause = CAUSES.get(entry.get("cause"), "unclassified")
+            item.add_marker(pytest.mark.xfail(strict=True, reason=f"{cause}: {entry.get('reason', '')}"))
+
+
+def pytest_runtest_logreport(report):
+    suite = _suite_of.get(report.nodeid)
+    if suite is None:
+        return
+    if report.when == "call" or report.outcome != "passed":  # a setup error counts as a failure
+        if hasattr(report, "wasxfail") and report.outcome == "skipped":
+            outcome = "xfailed"
+        else:
+            outcome = report.outcome
+        _outcomes[suite].setdefault(report.nodeid, outcome)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _outcomes:
+        return
+    terminalreporter.section("W3C SPARQL test suites")
+    for suite in sorted(_outcomes):
+        counts = defaultdict(int)
+        for outcome in _outcomes[suite].values():
+            counts[outcome] += 1
+        total = sum(counts.values())
+        line = f"W3C {suite}: {counts['passed']}/{total} passed"
+        extra = []
+        if counts["xfailed"]:
+            extra.append(f"{counts['xfailed']} expected failure{'s' if counts['xfailed'] > 1 else ''}")
+        if counts["failed"]:
+            extra.append(f"{counts['failed']} failed")
+        if counts["skipped"]:
+            extra.append(f"{counts['skipped']} skipped")
+        terminalreporter.write_line(line + (f" ({', '.join(extra)})" if extra else ""))
