@@ -36,18 +36,19 @@ def _json_error(response) -> dict:
     return body
 
 
-def _refused_for_allow_list(response, text: bytes, keyword: re.Pattern) -> bool:
-    """A well-formed request that names an endpoint (SERVICE) or a document (LOAD) off the allow-list."""
+def _refused_for_allow_list(response, text: bytes, keyword: re.Pattern, hint: str) -> bool:
+    """A well-formed request that names an endpoint (SERVICE) or a document (LOAD) off the allow-list, refused
+    with 400 and a hint that says so."""
     if response.status_code != 400 or not keyword.search(code_only(text.decode("utf-8", "replace"))):
         return False
-    return "allow" in (_json_error(response).get("hint") or "")
+    return hint in (_json_error(response).get("hint") or "")
 
 
 def _check_query(case, response, text: bytes, how: str) -> None:
     detail = f"{how}: {response.status_code} {response.get_data(as_text=True)}"
     assert response.status_code < 500, detail
     if case.kind == "positive-syntax":
-        if not _refused_for_allow_list(response, text, SERVICE):
+        if not _refused_for_allow_list(response, text, SERVICE, "allow-list"):
             assert response.status_code == 200, detail
     else:
         assert response.status_code == 400, detail
@@ -81,7 +82,8 @@ def test_update_syntax(case):
     detail = f"{response.status_code} {response.get_data(as_text=True)}"
     assert response.status_code < 500, detail
     if case.kind == "positive-update-syntax":
-        if _refused_for_allow_list(response, text, LOAD) or _refused_for_allow_list(response, text, SERVICE):
+        if (_refused_for_allow_list(response, text, LOAD, "allowed sources")
+                or _refused_for_allow_list(response, text, SERVICE, "allow-list")):
             pass
         elif response.status_code != 204:
             assert response.status_code == 400, detail
