@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 from harness import ACCEPT_ANY, W3CApp
 from w3c_manifest import select
-from w3c_results import code_only
+from w3c_results import code_only, read_response
 
 QUERY_CASES = select("positive-syntax", "negative-syntax")
 UPDATE_CASES = select("positive-update-syntax", "negative-update-syntax")
@@ -50,6 +50,7 @@ def _check_query(case, response, text: bytes, how: str) -> None:
     if case.kind == "positive-syntax":
         if not _refused_for_allow_list(response, text, SERVICE, "allow-list"):
             assert response.status_code == 200, detail
+            read_response(response.content_type, response.data)  # a well-formed answer, too
     else:
         assert response.status_code == 400, detail
         _json_error(response)

@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import struct
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pyoxigraph as ox
 
@@ -196,7 +198,13 @@ def read_expected(path: Path, iri: str) -> Solutions | Boolean | Graph:
 
 
 def read_response(content_type: str, body: bytes) -> Solutions | Boolean | Graph:
+    """An answer as the endpoint sent it. JSON and XML must also be well-formed for the standard library's strict
+    parsers (pyoxigraph's result parsers are lenient, e.g. about control characters in XML)."""
     media = content_type.split(";", 1)[0].strip().lower()
+    if media == "application/sparql-results+json":
+        json.loads(body)
+    elif media in ("application/sparql-results+xml", "application/rdf+xml"):
+        ElementTree.fromstring(body)
     if media in MEDIA_RESULTS:
         return from_query_results(ox.parse_query_results(body, format=MEDIA_RESULTS[media]))
     if media == "text/csv":
