@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import tempfile
 import threading
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
-from scokg.app import create_app
 from scokg.config import load_settings
+from scokg.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TINY = FIXTURES / "tiny"
 
+# Runtime state of the tests' apps (built dumps), never the checkout's own instance/.
+INSTANCE = Path(tempfile.mkdtemp(prefix="scokg-tests-"))
+atexit.register(shutil.rmtree, INSTANCE, ignore_errors=True)
 # Settings tests share: no SERVICE calls to the outside world, short limits.
-TEST_SETTINGS = {"service_allowlist": "", "query_timeout": 5.0, "query_workers": 2}
+TEST_SETTINGS = {"service_allowlist": "", "query_timeout": 5.0, "query_workers": 2, "instance": str(INSTANCE)}
 
 
 def make_settings(**overrides):

@@ -10,8 +10,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from scokg.app import create_app
 from scokg.config import load_settings
+from scokg.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = Path(__file__).resolve().parent
@@ -37,9 +37,11 @@ def project_root(tmp_factory) -> Path:
     return make_mini_project(tmp_factory.mktemp("mini"))
 
 
-def open_app(root: Path, **overrides):
+def open_app(root: Path, instance: Path, **overrides):
+    """An app over ``root`` whose runtime state (the published dumps) goes to ``instance``."""
     validate = "true" if root == ROOT else "false"
-    settings = load_settings({"root": str(root), "validate": validate, **TEST_SETTINGS, **overrides}, environ={})
+    settings = load_settings({"root": str(root), "validate": validate, "instance": str(instance), **TEST_SETTINGS,
+                              **overrides}, environ={})
     return create_app(settings)
 
 

@@ -11,7 +11,7 @@ import rdflib
 from rdflib import RDF, BNode, Graph, Namespace
 from rdflib.namespace import SH
 
-from scokg.validate import validate_graph
+from scokg.graph.validate import validate_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 SHAPE_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "shapes"

@@ -20,7 +20,7 @@ SELECT ?priority ?initiative ?place ?de WHERE {{
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    app = open_app(project_root(tmp_path_factory))
+    app = open_app(project_root(tmp_path_factory), tmp_path_factory.mktemp("instance"))
     with LiveServer(app) as live:
         yield live
     close_app(app)

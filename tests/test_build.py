@@ -7,11 +7,13 @@ import rdflib
 from rdflib import Namespace
 
 from publishing_support import make_mini_project
-from scokg import build as build_module
-from scokg.build import build
 from scokg.config import load_settings
+from scokg.graph import build as build_module
+from scokg.graph.build import build
+from scokg.graph.metadata import DATASET
 
 VOID = Namespace("http://rdfs.org/ns/void#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
 PUBLISHED = {"scokg.ttl", "scokg.nt.gz", "scokg.jsonld", "scokg-ontology.ttl", "scokg-shapes.ttl",
              "scokg-wikidata-links.nt", "void.ttl", "SHA256SUMS"}
 
@@ -25,12 +27,14 @@ def settings(tmp_path):
 def test_build_writes_every_file_and_void_lists_them(settings, tmp_path):
     out = tmp_path / "dist"
     result = build(settings, out, validate=False)
-    assert PUBLISHED <= {p.name for p in out.iterdir()}
+    assert {p.name for p in out.iterdir()} >= PUBLISHED
     void = rdflib.Graph().parse(out / "void.ttl", format="turtle")
-    dumps = {str(o) for o in void.objects(None, VOID.dataDump)}
+    # one complete dump of the default graph is the void:dataDump; every file is a DCAT distribution
+    assert {str(o) for o in void.objects(DATASET, VOID.dataDump)} == {"https://example.org/dumps/scokg.ttl"}
+    urls = {str(o) for o in void.objects(None, DCAT.downloadURL)}
     for f in result.files:
         if f["name"] != "void.ttl":
-            assert f"https://example.org/dumps/{f['name']}" in dumps
+            assert f"https://example.org/dumps/{f['name']}" in urls
     links = (out / "scokg-wikidata-links.nt").read_text().splitlines()
     assert links and all("owl#sameAs" in line and "wikidata.org/entity/" in line for line in links)
 

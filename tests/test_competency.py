@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from rdflib.plugins.sparql import prepareQuery
 
-from scokg.examples import load_examples
 from scokg.store import build_store
+from scokg.web.examples import load_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,11 +12,11 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.compare import isomorphic
+from rdflib.namespace import VOID
 
 from publishing_support import close_app, make_mini_project, open_app, project_root
-from scokg.build import build
-from scokg.config import load_settings
-from scokg.store import to_rdflib
+from scokg.graph.load import to_rdflib
+from scokg.graph.metadata import DATASET
 
 FORMATS = {"scokg.ttl": ox.RdfFormat.TURTLE, "scokg.jsonld": ox.RdfFormat.JSON_LD,
            "scokg.nt.gz": ox.RdfFormat.N_TRIPLES}
@@ -25,10 +25,9 @@ FORMATS = {"scokg.ttl": ox.RdfFormat.TURTLE, "scokg.jsonld": ox.RdfFormat.JSON_L
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     root = project_root(tmp_path_factory)
-    out = tmp_path_factory.mktemp("dist") / "dist"
-    build(load_settings({"root": str(root)}, environ={}), out, validate=False)
-    app = open_app(root, dumps_dir=str(out))
-    yield app, out
+    instance = tmp_path_factory.mktemp("instance")
+    app = open_app(root, instance)  # the app publishes the release itself: no 'scokg build' before
+    yield app, instance / "dumps"
     close_app(app)
 
 
@@ -55,7 +54,7 @@ def endpoint_graph(client) -> rdflib.Graph:
 
 
 def test_dumps_reload_isomorphic_to_the_endpoint(built):
-    app, out = built
+    app, _out = built
     client = app.test_client()
     expected = endpoint_graph(client)
     assert len(expected) > 0
@@ -133,14 +132,22 @@ def test_traversal_and_unknown_names_are_404(built, path):
     assert json.loads(r.data)["ok"] is False
 
 
-def test_without_a_build_the_page_says_what_to_run(tmp_path):
-    app = open_app(make_mini_project(tmp_path / "p"), dumps_dir=str(tmp_path / "missing"))
+def test_a_fresh_app_publishes_its_release_without_a_build(tmp_path):
+    root = make_mini_project(tmp_path / "p")
+    app = open_app(root, tmp_path / "fresh-instance")
     try:
         client = app.test_client()
-        page = fetch(client, "/dumps/", headers={"Accept": "text/html"})
-        assert page.status_code == 200 and "scokg build" in page.get_data(as_text=True)
-        missing = fetch(client, "/dumps/scokg.ttl")
-        assert missing.status_code == 404 and "scokg build" in missing.json["hint"]
+        dump = fetch(client, "/dumps/scokg.ttl")
+        assert dump.status_code == 200
+        # as many triples as the source files hold in ontology/ and data/, counted by rdflib
+        expected = rdflib.Graph()
+        for folder in ("ontology", "data"):
+            for path in (root / folder).rglob("*.ttl"):
+                expected.parse(path, format="turtle")
+        assert len(rdflib.Graph().parse(data=dump.data, format="turtle")) == len(expected)
+        void = rdflib.Graph().parse(data=fetch(client, "/dataset.ttl").data, format="turtle")
+        assert int(void.value(DATASET, VOID.triples)) == len(expected)
+        assert list(void.objects(DATASET, VOID.dataDump))
     finally:
         close_app(app)
 

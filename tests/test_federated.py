@@ -20,10 +20,10 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import ROOT
-from scokg.app import create_app
 from scokg.config import load_settings
-from scokg.examples import load_examples
-from scokg.load import SOURCE_GRAPHS, source_files
+from scokg.graph.load import SOURCE_GRAPHS, source_files
+from scokg.web.app import create_app
+from scokg.web.examples import load_examples
 from wikidata_support import FIXTURE, FixtureServer, SilentServer
 
 WIKIDATA = "https://query.wikidata.org/sparql"
@@ -37,7 +37,7 @@ class RedirectServer:
 
     def __init__(self, target: str):
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's naming
+            def do_POST(self):
                 self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 self.send_response(307)
                 self.send_header("Location", target)

@@ -12,7 +12,7 @@ import pytest
 import rdflib
 
 from conftest import ROOT, make_settings
-from scokg.app import create_app
+from scokg.web.app import create_app
 from wikidata_support import SilentServer
 
 SHAPES = "https://w3id.org/scokg/graph/shapes"

@@ -169,9 +169,9 @@ def test_retry_after_is_waited_for_real(wikidata):
 
 def test_an_endpoint_that_keeps_refusing_gives_up_with_a_clear_message(wikidata):
     waits = []
-    with FlakyProxy(wikidata.url, failures=10) as proxy:
-        with pytest.raises(UpstreamError, match=r"answered HTTP 429 after 3 attempts"):
-            WikidataClient(proxy.url, timeout=5, retries=2, sleep=waits.append).describe_items(["Q1520"])
+    with FlakyProxy(wikidata.url, failures=10) as proxy, \
+            pytest.raises(UpstreamError, match=r"answered HTTP 429 after 3 attempts"):
+        WikidataClient(proxy.url, timeout=5, retries=2, sleep=waits.append).describe_items(["Q1520"])
     assert proxy.requests == 3 and waits == [1.0, 1.0]
 
 

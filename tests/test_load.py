@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from load import run_load, scokg_server  # noqa: E402
+from load import run_load, scokg_server
 
 pytestmark = pytest.mark.slow
 SIMPLE = "ASK { ?s ?p ?o }"

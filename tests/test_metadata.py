@@ -11,7 +11,7 @@ from rdflib import Namespace
 from rdflib.compare import isomorphic
 
 from publishing_support import close_app, make_mini_project, open_app, project_root
-from scokg.metadata import DATASET, LINKSET, dataset_stats, describe_dataset
+from scokg.graph.metadata import DATASET, LINKSET, dataset_stats, describe_dataset
 from scokg.namespaces import BASE, WD
 from scokg.store import build_store
 
@@ -28,7 +28,7 @@ GOLDEN = Path(__file__).resolve().parent / "golden" / "void-mini.ttl"
 
 @pytest.fixture(scope="module")
 def pub(tmp_path_factory):
-    app = open_app(project_root(tmp_path_factory))
+    app = open_app(project_root(tmp_path_factory), tmp_path_factory.mktemp("instance"))
     yield app
     close_app(app)
 
@@ -127,7 +127,7 @@ def test_statistics_are_computed_once_per_release(pub):
 
 def test_golden_void_of_the_mini_project(tmp_path):
     """Isomorphic to tests/golden/void-mini.ttl (regenerate: SCOKG_REGEN_GOLDEN=1 pytest this test)."""
-    stats = dataset_stats(build_store(make_mini_project(tmp_path)))
+    stats = dataset_stats(build_store(make_mini_project(tmp_path)).select)
     files = [{"name": "scokg.nt.gz", "size": 123, "sha256": "00" * 32, "media_type": "application/n-triples",
               "encoding": "gzip"}]
     g = describe_dataset(stats, files, "https://example.org/", today=dt.date(2024, 7, 1))
@@ -138,10 +138,20 @@ def test_golden_void_of_the_mini_project(tmp_path):
     assert isomorphic(g, rdflib.Graph().parse(GOLDEN, format="turtle"))
 
 
-def test_mini_app_dataset_in_empty_dumps_folder(tmp_path):
-    app = open_app(make_mini_project(tmp_path), dumps_dir=str(tmp_path / "nothing"))
+def test_the_one_data_dump_holds_exactly_void_triples(tmp_path):
+    """Loading every void:dataDump gives exactly void:triples triples (issue 11)."""
+    app = open_app(make_mini_project(tmp_path / "p"), tmp_path / "instance")
     try:
-        g = rdflib.Graph().parse(data=app.test_client().get("/dataset.ttl").data, format="turtle")
-        assert not list(g.objects(DATASET, VOID.dataDump))
+        client = app.test_client()
+        g = rdflib.Graph().parse(data=client.get("/dataset.ttl").data, format="turtle")
+        dumps = list(g.objects(DATASET, VOID.dataDump))
+        assert dumps
+        loaded = rdflib.Graph()
+        for url in dumps:
+            name = str(url).rsplit("/", 1)[-1]
+            r = client.get("/dumps/" + name)
+            loaded.parse(data=r.data, format="turtle")
+            r.close()
+        assert len(loaded) == int(g.value(DATASET, VOID.triples))
     finally:
         close_app(app)

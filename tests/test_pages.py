@@ -10,8 +10,8 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from publishing_support import close_app, make_mini_project, open_app, project_root
+from scokg.graph.load import to_rdflib
 from scokg.namespaces import BASE, ONTOLOGY_GRAPH, SCO, SHAPES_GRAPH
-from scokg.store import to_rdflib
 
 RDF_TYPES = {"text/turtle": ("ttl", "turtle"), "application/ld+json": ("jsonld", "json-ld"),
              "application/n-triples": ("nt", "nt"), "application/rdf+xml": ("rdf", "xml")}
@@ -19,7 +19,7 @@ RDF_TYPES = {"text/turtle": ("ttl", "turtle"), "application/ld+json": ("jsonld",
 
 @pytest.fixture(scope="module")
 def pub(tmp_path_factory):
-    app = open_app(project_root(tmp_path_factory))
+    app = open_app(project_root(tmp_path_factory), tmp_path_factory.mktemp("instance"))
     yield app
     close_app(app)
 
@@ -153,7 +153,7 @@ def test_data_is_escaped(tmp_path):
     (root / "data" / "evil.ttl").write_text(
         '<https://w3id.org/scokg/id/evil> <http://www.w3.org/2000/01/rdf-schema#label> '
         '"<script>alert(1)</script>"@en .\n', encoding="utf-8")
-    app = open_app(root, base_iri="https://example.org/kg/")
+    app = open_app(root, tmp_path / "instance", base_iri="https://example.org/kg/")
     try:
         html = app.test_client().get("/id/evil", headers={"Accept": "text/html"}).get_data(as_text=True)
         assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -222,7 +222,7 @@ def test_sources_are_served_as_text_and_guarded(pub, web):
 
 
 def test_quotes_stand_beside_the_facts_with_a_link_to_the_source(pub, web):
-    from scokg.views import QUOTE_TEXT
+    from scokg.web.views import QUOTE_TEXT
 
     texts = " ".join(f"<{p}>" for p in QUOTE_TEXT)
     rows = store_of(pub).select(f"""SELECT ?s ?text WHERE {{

@@ -15,9 +15,9 @@ from urllib.parse import quote
 import pytest
 import rdflib
 
-from scokg.app import create_app
 from scokg.config import load_settings
 from scokg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH
+from scokg.web.app import create_app
 
 FORM = "application/x-www-form-urlencoded"
 ASK_SHAPES = "ASK { ?s a <http://www.w3.org/ns/shacl#NodeShape> }"

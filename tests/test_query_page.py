@@ -9,8 +9,8 @@ from urllib.parse import quote
 import pytest
 
 from conftest import LiveServer, browser_or_skip
-from scokg.examples import load_examples
 from scokg.namespaces import PREFIXES
+from scokg.web.examples import load_examples
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -101,8 +101,8 @@ def test_reader_runs_an_example_in_chromium(app):
 
 
 def test_a_cut_result_says_so_on_the_page(tiny_copy):
-    from scokg.app import create_app
     from scokg.config import load_settings
+    from scokg.web.app import create_app
 
     app = create_app(load_settings({"root": str(tiny_copy), "max_rows": 2, "service_allowlist": ""}, environ={}))
     try:

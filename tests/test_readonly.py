@@ -13,8 +13,8 @@ from urllib.parse import quote
 import pytest
 
 from conftest import LiveServer
-from scokg.app import create_app
 from scokg.config import load_settings
+from scokg.web.app import create_app
 
 MARK = "<urn:x:a> <urn:x:b> <urn:x:c>"
 UPDATES = [

@@ -15,10 +15,10 @@ from urllib.parse import quote
 
 import pytest
 
-from scokg.reload import ReleaseWatcher
+from scokg.web.reload import ReleaseWatcher
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from load import run_load, scokg_server  # noqa: E402
+from load import run_load, scokg_server
 
 pytestmark = pytest.mark.slow
 LABEL = "SELECT ?l WHERE { <https://w3id.org/scokg/id/almaty> <http://www.w3.org/2000/01/rdf-schema#label> ?l }"

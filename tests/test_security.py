@@ -10,8 +10,8 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from conftest import LiveServer, browser_or_skip
-from scokg.app import create_app
 from scokg.config import load_settings
+from scokg.web.app import create_app
 from wikidata_support import SilentServer
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"

@@ -215,9 +215,9 @@ ENGINE_DIFFERENCES = {
 def test_fixture_gives_the_same_results_with_the_sparql_validator(request, fixture_file):
     import pyoxigraph as ox
 
+    from scokg.graph.shacl_sparql import validate_fast
+    from scokg.graph.validate import validate_graph
     from scokg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
-    from scokg.validate import validate_graph
-    from scokg.validate_fast import validate_fast
 
     if fixture_file.stem in ENGINE_DIFFERENCES:
         request.applymarker(pytest.mark.xfail(strict=True, reason=ENGINE_DIFFERENCES[fixture_file.stem]))

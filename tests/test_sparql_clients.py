@@ -15,8 +15,8 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 
 from conftest import ROOT, LiveServer
-from scokg.app import create_app
 from scokg.config import load_settings
+from scokg.web.app import create_app
 
 PRIORITIES = """PREFIX sco: <https://w3id.org/scokg/ontology#>
 SELECT ?p ?order WHERE { ?p a sco:Priority ; sco:order ?order } ORDER BY ?order"""

@@ -8,10 +8,10 @@ from urllib.parse import quote
 import pytest
 import rdflib
 
-from scokg.app import create_app
 from scokg.config import load_settings
 from scokg.errors import ConfigError
-from scokg.server import run_server
+from scokg.web.app import create_app
+from scokg.web.server import run_server
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 INSERT = "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }"

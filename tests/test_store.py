@@ -16,15 +16,14 @@ from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
 from conftest import ROOT, TINY
-from scokg import remote
-from scokg.app import create_app
 from scokg.cli import cli
 from scokg.config import load_settings
 from scokg.errors import QuerySyntaxError, QueryTimeout, UpstreamError
-from scokg.graph_store import RELEASE_GRAPH
-from scokg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, SHAPES_GRAPH
-from scokg.remote import SparqlEndpointStore
-from scokg.store import Dataset, build_store
+from scokg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, RELEASE_GRAPH, SHAPES_GRAPH
+from scokg.store import build_store, remote
+from scokg.store.base import Dataset
+from scokg.store.remote import SparqlEndpointStore
+from scokg.web.app import create_app
 from wikidata_support import EmptyOxigraph
 
 SELECT = """PREFIX sco: <https://w3id.org/scokg/ontology#>

@@ -8,10 +8,10 @@ import pytest
 import rdflib
 
 from scokg.errors import ScokgError
+from scokg.graph.shacl_sparql import validate_fast
+from scokg.graph.validate import validate_graph
 from scokg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
 from scokg.store import build_store
-from scokg.validate import validate_graph
-from scokg.validate_fast import validate_fast
 from test_mutations import MUTATIONS, ROOT, _parse
 
 

@@ -78,7 +78,7 @@ class FlakyProxy:
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's naming
+            def do_POST(self):
                 outer.requests += 1
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 outer.seen.append((self.command, dict(self.headers), body))

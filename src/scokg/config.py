@@ -1,11 +1,11 @@
 """Settings, declared once.
 
-``OPTIONS`` is the single table of settings. It produces the ``Settings`` dataclass, the
-``SCOKG_<NAME>`` environment overrides, ``scokg serve --setting NAME VALUE``, ``--help-settings``
-and the README's table (checked by ``tests/test_docs.py``).
+``Settings`` is the single table of settings: each field carries its type, its default and its help. From it come
+the ``SCOKG_<NAME>`` environment overrides, ``scokg serve --setting NAME VALUE``, the ``serve`` options marked
+``flag``, ``--help-settings`` and the README's table (checked by ``tests/test_docs.py``).
 
-Precedence, lowest to highest: defaults, ``scokg.toml`` in the project root, ``SCOKG_*``
-environment variables, then explicit values (CLI flags or a dict passed by tests).
+Precedence, lowest to highest: defaults, ``scokg.toml`` in the release folder, ``SCOKG_*`` environment variables,
+then explicit values (CLI flags, or a dict passed by tests).
 
 >>> s = load_settings({"port": "9000"}, environ={})
 >>> s.port
@@ -17,14 +17,79 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 from .errors import ConfigError
 
-# The checkout this package was installed from (editable installs) holds ontology/, data/, shapes/.
-PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+# In a source checkout (or an editable install) the release is the checkout itself; a wheel carries a copy.
+SOURCE_CHECKOUT = Path(__file__).resolve().parents[2]
+PACKAGE_ROOT = SOURCE_CHECKOUT  # kept for doctests and tests that read the checkout's own files
+RELEASE_FOLDERS = ("ontology", "data", "shapes")
+
+
+def _setting(default: Any, help: str, *, flag: str | None = None) -> Any:
+    """A field of Settings; ``flag`` names the ``scokg serve`` option that sets it (``--port``)."""
+    return field(default=default, metadata={"help": help, "flag": flag})
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: str = _setting("", "Folder holding ontology/, data/ and shapes/; empty: the working directory when it "
+                         "holds them, else the release shipped inside the package.", flag="--root")
+    instance: str = _setting("instance", "Folder of runtime state (built dumps, on-disk store), relative to the "
+                             "working directory.", flag="--instance")
+    store: str = _setting("", "On-disk store folder; empty keeps the graph in memory.", flag="--store")
+    backend: str = _setting("oxigraph", "Store backend: 'oxigraph' (embedded) or 'sparql+http(s)://host/path' "
+                            "(a remote endpoint).", flag="--backend")
+    graph_store: str = _setting("", "Graph Store Protocol URL of a remote backend, used by 'scokg load'.")
+    host: str = _setting("127.0.0.1", "Interface to listen on.", flag="--host")
+    port: int = _setting(8000, "Port to listen on.", flag="--port")
+    workers: int = _setting(2, "Server worker processes.", flag="--workers")
+    threads: int = _setting(4, "Threads per worker process.", flag="--threads")
+    base_iri: str = _setting("https://w3id.org/scokg/", "Base IRI that request paths map to; relative IRIs in "
+                             "queries resolve against it.", flag="--base-iri")
+    public_url: str = _setting("", "Public URL of the server, for links in VoID, the service description and "
+                               "pages; empty means the base IRI.", flag="--public-url")
+    validate: bool = _setting(True, "Refuse to publish data that does not conform to the shapes.")
+    validator: str = _setting("pyshacl", "SHACL engine of the validation gate: pyshacl, or sparql (the shapes "
+                              "compiled to SPARQL over pyoxigraph, same results, for big graphs).")
+    query_timeout: float = _setting(10.0, "Seconds a SPARQL query may run before it is stopped (503).",
+                                    flag="--query-timeout")
+    service_timeout: float = _setting(10.0, "Seconds a federated SERVICE query may run (504 when exceeded).")
+    max_rows: int = _setting(10000, "Most result rows (or triples) returned; a header announces truncation.",
+                             flag="--max-rows")
+    max_query_bytes: int = _setting(1_000_000, "Largest accepted request body or query, in bytes.")
+    query_workers: int = _setting(2, "Query executor processes per server worker.")
+    cache_entries: int = _setting(2048, "Query results kept in memory per worker (0 disables the cache).")
+    cache_max_age: int = _setting(300, "Cache-Control max-age, in seconds, of query and resource responses.")
+    update_token: str = _setting("", "Bearer token that enables SPARQL Update; empty means read-only.",
+                                 flag="--update-token")
+    service_allowlist: str = _setting("https://query.wikidata.org/sparql", "Comma-separated endpoints that "
+                                      "SERVICE may call; empty forbids SERVICE.")
+    wikidata_endpoint: str = _setting("https://query.wikidata.org/sparql", "Wikidata SPARQL endpoint for "
+                                      "'scokg link'.")
+    server: str = _setting("gunicorn", "HTTP server: gunicorn (workers share one loaded graph; SIGHUP reloads) "
+                           "or granian (Rust HTTP; each worker loads its own copy).", flag="--server")
+    watch: float = _setting(0.0, "Seconds between checks of the source files for a new release, reloaded like a "
+                            "SIGHUP (gunicorn); 0 turns watching off.")
+    debug: bool = _setting(False, "Show debugging details (never in production).")
+
+    @property
+    def dumps_dir(self) -> Path:
+        """Where the built release (dumps, VoID, SHA256SUMS) lives."""
+        return Path(self.instance) / "dumps"
+
+    @property
+    def allowlist(self) -> tuple[str, ...]:
+        return tuple(s.strip() for s in self.service_allowlist.split(",") if s.strip())
+
+    @property
+    def public_base(self) -> str:
+        """The server's public URL, ending in '/': where links in VoID and pages point."""
+        return (self.public_url or self.base_iri).rstrip("/") + "/"
 
 
 @dataclass(frozen=True)
@@ -32,7 +97,18 @@ class Option:
     name: str
     default: Any
     help: str
-    type: type = str
+    type: type
+    flag: str | None
+
+
+def _options() -> tuple[Option, ...]:
+    hints = get_type_hints(Settings)
+    return tuple(Option(f.name, f.default, f.metadata["help"], hints[f.name], f.metadata["flag"])
+                 for f in dataclasses.fields(Settings))
+
+
+OPTIONS = _options()
+OPTION_BY_NAME = {o.name: o for o in OPTIONS}
 
 
 def _bool(value: Any) -> bool:
@@ -46,59 +122,30 @@ def _bool(value: Any) -> bool:
     raise ValueError(f"expected true or false, got {value!r}")
 
 
-OPTIONS: tuple[Option, ...] = (
-    Option("root", str(PACKAGE_ROOT), "Project folder holding ontology/, data/ and shapes/.", str),
-    Option("store", "", "On-disk store folder; empty keeps the graph in memory.", str),
-    Option("backend", "oxigraph",
-           "Store backend: 'oxigraph' (embedded) or 'sparql+http(s)://host/path' (a remote endpoint).", str),
-    Option("graph_store", "", "Graph Store Protocol URL of a remote backend, used by 'scokg load'.", str),
-    Option("host", "127.0.0.1", "Interface to listen on.", str),
-    Option("port", 8000, "Port to listen on.", int),
-    Option("workers", 2, "Server worker processes.", int),
-    Option("threads", 4, "Threads per worker process.", int),
-    Option("base_iri", "https://w3id.org/scokg/", "Base IRI that request paths map to.", str),
-    Option("public_url", "", "Public URL of the server (for links in VoID and the service description); "
-           "empty means the request's own host.", str),
-    Option("dumps_dir", "dist", "Folder of published files written by 'scokg build' (relative to root).", str),
-    Option("validate", True, "Refuse to publish data that does not conform to the shapes.", _bool),
-    Option("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped (503).", float),
-    Option("service_timeout", 10.0, "Seconds a federated SERVICE query may run (504 when exceeded).", float),
-    Option("max_rows", 10000, "Most result rows (or triples) returned; a header announces truncation.", int),
-    Option("max_query_bytes", 1_000_000, "Largest accepted request body or query, in bytes.", int),
-    Option("query_workers", 2, "Query executor processes per server worker.", int),
-    Option("cache_entries", 2048, "Query results kept in memory per worker (0 disables the cache).", int),
-    Option("cache_max_age", 300, "Cache-Control max-age, in seconds, of query and resource responses.", int),
-    Option("update_token", "", "Bearer token that enables SPARQL Update; empty means read-only.", str),
-    Option("service_allowlist", "https://query.wikidata.org/sparql",
-           "Comma-separated endpoints that SERVICE may call; empty forbids SERVICE.", str),
-    Option("wikidata_endpoint", "https://query.wikidata.org/sparql", "Wikidata SPARQL endpoint for 'scokg link'.",
-           str),
-    Option("validator", "pyshacl", "SHACL engine of the validation gate: pyshacl, or sparql (the shapes compiled "
-           "to SPARQL over pyoxigraph, same results, for big graphs).", str),
-    Option("server", "gunicorn", "HTTP server: gunicorn (workers share one loaded graph; SIGHUP reloads) or "
-           "granian (Rust HTTP, fastest on cached answers; each worker loads its own copy).", str),
-    Option("watch", 0.0, "Seconds between checks of the source files for a new release, reloaded like a SIGHUP "
-           "(gunicorn); 0 turns watching off.", float),
-    Option("debug", False, "Show debugging details (never in production).", _bool),
-)
-
-OPTION_BY_NAME = {o.name: o for o in OPTIONS}
-
-
-def _make_settings_class():
-    fields = [(o.name, o.type if o.type is not _bool else bool, field(default=o.default)) for o in OPTIONS]
-    return dataclasses.make_dataclass("Settings", fields, frozen=True)
-
-
-Settings = _make_settings_class()
-Settings.__doc__ = "Resolved settings; build one with load_settings()."
-
-
 def _coerce(option: Option, value: Any) -> Any:
+    convert = _bool if option.type is bool else option.type
     try:
-        return option.type(value)
+        return convert(value)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"setting {option.name!r}: {exc}", hint=f"{option.name}: {option.help}") from None
+
+
+def embedded_release() -> Path:
+    """The release shipped with the package: ``scokg/release`` in a wheel, the checkout in a source tree."""
+    packaged = Path(__file__).resolve().parent / "release"
+    return packaged if (packaged / "data").is_dir() else SOURCE_CHECKOUT
+
+
+def is_release(folder: Path) -> bool:
+    return all((folder / name).is_dir() for name in RELEASE_FOLDERS)
+
+
+def find_root(root: str | os.PathLike | None, cwd: Path | None = None) -> Path:
+    """The release folder: ``root`` when given, else the working directory when it holds one, else the embedded."""
+    if root:
+        return Path(root)
+    cwd = cwd or Path.cwd()
+    return cwd if is_release(cwd) else embedded_release()
 
 
 def _read_toml(root: Path) -> dict[str, Any]:
@@ -111,26 +158,26 @@ def _read_toml(root: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: {exc}") from None
 
 
-def load_settings(overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None):
+def load_settings(overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None) -> Settings:
     """Resolve settings from defaults, scokg.toml, SCOKG_* variables and ``overrides``."""
-    environ = os.environ if environ is None else environ
+    env_source: Mapping[str, str] = os.environ if environ is None else environ
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
     unknown = set(overrides) - set(OPTION_BY_NAME)
     if unknown:
         raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}", hint="see 'scokg --help-settings'")
     values: dict[str, Any] = {o.name: o.default for o in OPTIONS}
-    env = {o.name: environ[f"SCOKG_{o.name.upper()}"] for o in OPTIONS if f"SCOKG_{o.name.upper()}" in environ}
-    root = Path(overrides.get("root") or env.get("root") or values["root"])
-    layers = [_read_toml(root), env, overrides]
-    for layer in layers:
+    env = {o.name: env_source[f"SCOKG_{o.name.upper()}"] for o in OPTIONS if f"SCOKG_{o.name.upper()}" in env_source}
+    root = find_root(overrides.get("root") or env.get("root"))
+    for layer in (_read_toml(root), env, overrides):
         for name, value in layer.items():
             if name not in OPTION_BY_NAME:
                 raise ConfigError(f"unknown setting {name!r}", hint="see 'scokg --help-settings'")
             values[name] = _coerce(OPTION_BY_NAME[name], value)
+    values["root"] = str(find_root(values["root"]))
     return Settings(**values)
 
 
-def settings_environ(settings) -> dict[str, str]:
+def settings_environ(settings: Settings) -> dict[str, str]:
     """The settings as SCOKG_* variables, so that another process resolves exactly the same settings."""
     out = {}
     for o in OPTIONS:
@@ -140,7 +187,7 @@ def settings_environ(settings) -> dict[str, str]:
 
 
 def settings_help() -> str:
-    """The settings table as text, for ``--help-settings`` and the README."""
+    """The settings table as text, for ``--help-settings``."""
     lines = []
     for o in OPTIONS:
         lines.append(f"  {o.name:<18} SCOKG_{o.name.upper():<20} default: {o.default!r}\n      {o.help}")
@@ -149,8 +196,9 @@ def settings_help() -> str:
 
 def settings_markdown() -> str:
     """The settings table in Markdown, kept in README.md between markers (checked by a test)."""
-    rows = ["| setting | environment | default | meaning |", "|---|---|---|---|"]
+    rows = ["| setting | environment | `serve` option | default | meaning |", "|---|---|---|---|---|"]
     for o in OPTIONS:
-        default = "(this checkout)" if o.name == "root" else f"`{o.default!r}`" if o.default != "" else "(empty)"
-        rows.append(f"| `{o.name}` | `SCOKG_{o.name.upper()}` | {default} | {o.help} |")
+        default = f"`{o.default!r}`" if o.default != "" else "(empty)"
+        flag = f"`{o.flag}`" if o.flag else ""
+        rows.append(f"| `{o.name}` | `SCOKG_{o.name.upper()}` | {flag} | {default} | {o.help} |")
     return "\n".join(rows)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-DOCS = "https://w3id.org/scokg/docs"
-
 
 class ScokgError(Exception):
     """Base error. ``message`` is shown to users; ``hint`` says what to do about it."""

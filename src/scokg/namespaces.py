@@ -11,6 +11,9 @@ GRAPH = Namespace(BASE + "graph/")
 ONTOLOGY_GRAPH = GRAPH.ontology
 DATA_GRAPH = GRAPH.data
 SHAPES_GRAPH = GRAPH.shapes
+# A remote store's release digest (written by 'scokg load', read as the dataset version)
+RELEASE_GRAPH = str(GRAPH.release)
+VERSION_PREDICATE = str(OWL.versionInfo)
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")

@@ -18,8 +18,8 @@ import unicodedata
 import urllib.error
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib.metadata import version as package_version
 
-import SPARQLWrapper as _sparqlwrapper
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
 
@@ -50,7 +50,7 @@ SPELLINGS = {"organization": "organisation", "center": "centre", "program": "pro
 
 def user_agent(contact: str = CONTACT) -> str:
     """The User-Agent Wikimedia asks for: client/version (contact) library/version."""
-    return f"scokg/{__version__} ({contact}; scokg link checker) SPARQLWrapper/{_sparqlwrapper.__version__}"
+    return f"scokg/{__version__} ({contact}; scokg link checker) SPARQLWrapper/{package_version('SPARQLWrapper')}"
 
 
 @dataclass
@@ -151,14 +151,17 @@ class WikidataClient:
         wrapper = SPARQLWrapper(self.endpoint, agent=self.agent)
         wrapper.setMethod(POST)
         wrapper.setReturnFormat(JSON)
-        wrapper.setTimeout(self.timeout)
+        wrapper.timeout = self.timeout  # type: ignore[assignment]  # not setTimeout(): it truncates to seconds
         wrapper.setQuery(query)
         for attempt in range(self.retries + 1):
             self.requests += 1
             try:
-                return wrapper.query().convert()["results"]["bindings"]
+                answer = wrapper.query().convert()
+                if not isinstance(answer, dict):
+                    raise UpstreamError(f"{self.endpoint} did not answer with SPARQL JSON")
+                return answer["results"]["bindings"]
             except urllib.error.HTTPError as exc:
-                if exc.code != 429 and exc.code < 500 or attempt == self.retries:
+                if (exc.code != 429 and exc.code < 500) or attempt == self.retries:
                     raise UpstreamError(f"{self.endpoint} answered HTTP {exc.code}"
                                         + (f" after {attempt + 1} attempts" if attempt else "")) from None
                 self.sleep(self._wait(exc.headers.get("Retry-After"), attempt))

@@ -1,0 +1,149 @@
+"""Publish a release: dumps of the default graph, ontology and shapes, a Wikidata linkset, VoID/DCAT and SHA256SUMS,
+written to a temporary folder that replaces the output folder only when complete.
+
+The release is validated once: the output folder records the digest of the sources it was built (and validated)
+from, so ``scokg serve`` after ``scokg build`` neither validates nor writes again, and a changed source file
+makes both happen once more.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..formats import JSON_LD, N_TRIPLES, TURTLE, Format, published_media_type, serialize_triples
+from ..namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
+from .load import open_sources, select, source_files, sources_digest
+from .metadata import dataset_stats, describe_dataset
+from .validate import gate
+
+VERSION_FILE = ".scokg-version"
+PUBLISHED_GRAPHS = (ONTOLOGY_GRAPH, DATA_GRAPH)  # the default graph the endpoint serves
+LINKSET_QUERY = """CONSTRUCT { ?s <http://www.w3.org/2002/07/owl#sameAs> ?o } WHERE {
+  ?s <http://www.w3.org/2002/07/owl#sameAs> ?o FILTER(STRSTARTS(STR(?o), "http://www.wikidata.org/entity/")) }"""
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    version: str
+    files: list[dict] = field(default_factory=list)
+    skipped: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def file_info(path: Path) -> dict:
+    """What DCAT says of a published file: name, size, checksum, media type of its content, compression."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return {"name": path.name, "size": path.stat().st_size, "sha256": h.hexdigest(),
+            "media_type": published_media_type(path.name),
+            "encoding": "gzip" if path.name.endswith(".gz") else None}
+
+
+def is_built(out: Path, version: str, validated: bool) -> bool:
+    """True when ``out`` holds the release of these sources (validated, when that is asked for)."""
+    try:
+        stamp = (out / VERSION_FILE).read_text().split()
+    except OSError:
+        return False
+    return stamp[:1] == [version] and (not validated or stamp[1:2] == ["validated"])
+
+
+def build(settings, out: str | Path, *, validate: bool = True, force: bool = False,
+          progress: Callable[[str, float], None] | None = None) -> BuildResult:
+    """Validate (unless told not to), then write every published file; skip when the sources are unchanged."""
+    progress = progress or (lambda step, seconds: None)
+    out = Path(out)
+    timings: dict[str, float] = {}
+
+    def step(name: str, t0: float) -> None:
+        timings[name] = time.perf_counter() - t0
+        progress(name, timings[name])
+
+    files = source_files(settings.root)
+    version = sources_digest(files)[:16]
+    if not force and is_built(out, version, validate):
+        infos = [file_info(p) for p in sorted(out.iterdir()) if p.is_file() and not p.name.startswith(".")]
+        return BuildResult(out, version, infos, skipped=True, timings=timings)
+    if validate:
+        t0 = time.perf_counter()
+        gate(settings.root, settings.validator)
+        step("validate", t0)
+    t0 = time.perf_counter()
+    store = open_sources(files)
+    step("load", t0)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.tmp-{time.time_ns()}"
+    tmp.mkdir()
+    try:
+        t0 = time.perf_counter()
+        write_dumps(store, tmp)
+        step("dumps", t0)
+        t0 = time.perf_counter()
+        infos = [file_info(p) for p in sorted(tmp.iterdir())]
+        public = (settings.public_url or settings.base_iri).rstrip("/") + "/"
+        default = [ox.NamedNode(str(g)) for g in PUBLISHED_GRAPHS]
+        stats = dataset_stats(lambda q: select(store, q, default_graph=default))
+        describe_dataset(stats, infos, public).serialize(tmp / "void.ttl", format="turtle")
+        infos.append(file_info(tmp / "void.ttl"))
+        (tmp / "SHA256SUMS").write_text("".join(f"{i['sha256']}  {i['name']}\n" for i in infos))
+        (tmp / VERSION_FILE).write_text(f"{version} {'validated' if validate else 'unvalidated'}\n")
+        step("metadata", t0)
+        _replace_dir(tmp, out)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return BuildResult(out, version, infos, timings=timings)
+
+
+def _triples(store: ox.Store, graphs) -> list[ox.Triple]:
+    """The triples of the union of ``graphs`` (a set: a triple in two graphs is written once), sorted."""
+    seen = set()
+    for g in graphs:
+        for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(g))):
+            seen.add(ox.Triple(q.subject, q.predicate, q.object))
+    return sorted(seen, key=str)
+
+
+def _write(triples, path: Path, fmt: Format, compress: bool = False) -> None:
+    if compress:
+        with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+            serialize_triples(triples, gz, fmt.media_type, PREFIXES)
+    else:
+        with open(path, "wb") as f:
+            serialize_triples(triples, f, fmt.media_type, PREFIXES)
+
+
+def write_dumps(store: ox.Store, folder: Path) -> None:
+    default = _triples(store, PUBLISHED_GRAPHS)
+    _write(default, folder / "scokg.ttl", TURTLE)
+    _write(default, folder / "scokg.nt.gz", N_TRIPLES, compress=True)
+    _write(default, folder / "scokg.jsonld", JSON_LD)
+    _write(_triples(store, [ONTOLOGY_GRAPH]), folder / "scokg-ontology.ttl", TURTLE)
+    _write(_triples(store, [SHAPES_GRAPH]), folder / "scokg-shapes.ttl", TURTLE)
+    found = store.query(LINKSET_QUERY, default_graph=[ox.NamedNode(str(g)) for g in PUBLISHED_GRAPHS])
+    assert isinstance(found, ox.QueryTriples)
+    links = sorted(found, key=str)
+    _write(links, folder / "scokg-wikidata-links.nt", N_TRIPLES)
+
+
+def _replace_dir(new: Path, out: Path) -> None:
+    """Swap ``new`` into place of ``out``; the old folder is removed only after the swap."""
+    old = None
+    if out.exists():
+        old = out.parent / f".{out.name}.old-{time.time_ns()}"
+        out.rename(old)
+    new.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,179 @@
+"""Run client queries in child processes that can be killed, so a query past its time limit stops.
+
+pyoxigraph cannot cancel a running query, so each query runs in an executor process forked
+from a *zygote*: a single-threaded copy of the server process made right after the store was
+loaded. Forking from it is safe (no other thread holds a lock) and shares the store's memory
+copy-on-write. When a query overruns, its executor is killed and the zygote forks a new one;
+the other executors keep answering meanwhile.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import faulthandler
+import logging
+import os
+import pickle
+import signal
+import socket
+import struct
+import threading
+import time
+from collections import deque
+
+from ..errors import QueryTimeout, QueryTooComplex, ScokgError
+
+log = logging.getLogger(__name__)
+_HEADER = struct.Struct("!I")
+
+
+def _send(sock: socket.socket, obj) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    sock.sendall(_HEADER.pack(len(data)) + data)
+
+
+def _recv_exact(sock: socket.socket, n: int) -> bytes:
+    buf = bytearray()
+    while len(buf) < n:
+        chunk = sock.recv(n - len(buf))
+        if not chunk:
+            raise EOFError("peer closed")
+        buf += chunk
+    return bytes(buf)
+
+
+def _recv(sock: socket.socket):
+    (n,) = _HEADER.unpack(_recv_exact(sock, _HEADER.size))
+    return pickle.loads(_recv_exact(sock, n))
+
+
+def _executor_loop(store, sock: socket.socket) -> None:
+    # A query that overflows the engine's stack kills this process on purpose; the parent reports it in one
+    # log line, so no "Fatal Python error" traceback dump here (pytest and PYTHONFAULTHANDLER switch it on).
+    faulthandler.disable()
+    while True:
+        try:
+            method, args, kwargs = _recv(sock)
+        except (EOFError, OSError):
+            return
+        try:
+            reply = ("ok", getattr(store, method)(*args, **kwargs))
+        except ScokgError as exc:
+            reply = ("err", exc)
+        except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it
+            reply = ("err", RuntimeError(f"{type(exc).__name__}: {exc}"))
+        try:
+            _send(sock, reply)
+        except OSError:
+            return
+
+
+def _zygote_loop(store, control: socket.socket) -> None:
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    while True:
+        try:
+            _msg, fds, _flags, _addr = socket.recv_fds(control, 16, 1)
+        except OSError:
+            os._exit(0)
+        if not fds:
+            os._exit(0)  # parent went away
+        pid = os.fork()
+        if pid == 0:
+            control.close()
+            sock = socket.socket(fileno=fds[0])
+            _executor_loop(store, sock)
+            os._exit(0)
+        os.close(fds[0])
+        control.sendall(struct.pack("!i", pid))
+
+
+class _Worker:
+    __slots__ = ("pid", "sock")
+
+    def __init__(self, pid: int, sock: socket.socket):
+        self.pid = pid
+        self.sock = sock
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        self.sock.close()
+
+
+class QueryExecutor:
+    """A pool of killable executor processes over one store."""
+
+    def __init__(self, store, processes: int = 2):
+        self._lock = threading.Lock()
+        self._idle: deque[_Worker] = deque()
+        self._available = threading.Semaphore(0)
+        self._size = max(1, processes)
+        self._closed = False
+        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        pid = os.fork()
+        if pid == 0:  # the zygote
+            parent.close()
+            try:
+                _zygote_loop(store, child)
+            finally:
+                os._exit(0)
+        child.close()
+        self._zygote_pid = pid
+        self._control = parent
+        for _ in range(self._size):
+            self._release(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        with self._lock:
+            socket.send_fds(self._control, [b"x"], [theirs.fileno()])
+            (pid,) = struct.unpack("!i", _recv_exact(self._control, 4))
+        theirs.close()
+        return _Worker(pid, mine)
+
+    def _release(self, worker: _Worker) -> None:
+        self._idle.append(worker)
+        self._available.release()
+
+    def call(self, method: str, *args, timeout: float, **kwargs):
+        """Run ``store.method(*args, **kwargs)`` in an executor; QueryTimeout after ``timeout`` s."""
+        deadline = time.monotonic() + timeout
+        if not self._available.acquire(timeout=timeout):
+            raise QueryTimeout(f"the server is busy: no query slot became free within {timeout:g} s",
+                               hint="try again in a moment")
+        worker = self._idle.popleft()
+        try:
+            worker.sock.settimeout(max(0.001, deadline - time.monotonic()))
+            _send(worker.sock, (method, args, kwargs))
+            status, value = _recv(worker.sock)
+        except TimeoutError:
+            worker.kill()
+            self._release(self._spawn())
+            raise QueryTimeout(f"the query ran longer than the time limit of {timeout:g} s and was stopped",
+                               hint="add a LIMIT or narrow the patterns") from None
+        except (EOFError, OSError) as exc:
+            worker.kill()
+            self._release(self._spawn())
+            log.warning("a query executor died (%s) on: %.200r", exc, args[0] if args else "")
+            raise QueryTooComplex("the query engine failed on this query: it is probably nested or chained too "
+                                  "deeply", hint="simplify the query; other queries are not affected") from None
+        worker.sock.settimeout(None)
+        self._release(worker)
+        if status == "err":
+            raise value
+        return value
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        while self._idle:
+            self._idle.popleft().kill()
+        try:
+            self._control.close()
+            os.kill(self._zygote_pid, signal.SIGKILL)
+            os.waitpid(self._zygote_pid, 0)
+        except (ProcessLookupError, ChildProcessError, OSError):
+            pass

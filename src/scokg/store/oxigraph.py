@@ -1,0 +1,115 @@
+"""The embedded store: pyoxigraph, in memory or on disk, loaded from the release's source files."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.term import BNode, URIRef
+
+from ..errors import BadRequest, QuerySyntaxError, UpstreamError
+from ..formats import serialize_triples
+from ..graph.load import open_sources, source_files, sources_digest, to_rdflib
+from ..namespaces import PREFIXES
+from .base import DEFAULT_GRAPHS, PUBLISHED, Dataset, QueryMethods, describe_query, evaluation_error
+
+log = logging.getLogger(__name__)
+
+
+def _graph_list(iris):
+    return [ox.DefaultGraph() if i == "" else ox.NamedNode(i) for i in iris]
+
+
+class OxigraphStore(QueryMethods):
+    """The embedded store: pyoxigraph, in memory or on disk.
+
+    ``base_iri`` resolves relative IRIs in clients' queries and updates (the protocol lets the service choose it).
+    """
+
+    def __init__(self, store: ox.Store, version: str = "", base_iri: str | None = None):
+        self._store = store
+        self.version = version
+        self.base_iri = base_iri
+
+    # -- client queries -------------------------------------------------------------------
+    def _run(self, text, dataset: Dataset = PUBLISHED):
+        kwargs: dict = {"base_iri": self.base_iri} if self.base_iri else {}
+        if not dataset.from_query:
+            kwargs["default_graph"] = _graph_list(DEFAULT_GRAPHS if dataset.default is None else dataset.default)
+            if dataset.named is not None:
+                kwargs["named_graphs"] = _graph_list(dataset.named)
+        try:
+            return self._store.query(text, **kwargs)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"malformed query: {exc.msg}") from None
+        except OSError as exc:
+            # pyoxigraph reports failed SERVICE calls as OSError
+            raise UpstreamError(f"a federated SERVICE call failed: {exc}") from None
+        except RuntimeError as exc:
+            raise evaluation_error(exc) from None
+
+    def update(self, text: str) -> str:
+        """Apply a SPARQL Update (only reachable with the update token); returns the new dataset version, which
+        invalidates every cached answer and ETag."""
+        try:
+            self._store.update(text, base_iri=self.base_iri or None)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"malformed update: {exc.msg}") from None
+        except RuntimeError as exc:
+            # evaluation refused by the engine (DROP of a missing graph, CREATE of an existing one): the client's fault
+            raise BadRequest(f"the update failed: {exc}") from None
+        self.version = hashlib.sha256(f"{self.version}\0{text}".encode()).hexdigest()[:16]
+        return self.version
+
+    def describe(self, iri: str) -> rdflib.Graph:
+        g = self.construct(describe_query(iri))
+        # close blank nodes the resource points at (quotes, periods, …)
+        seen: set = set()
+        todo = [o for o in g.objects(URIRef(iri)) if isinstance(o, BNode)]
+        while todo:
+            b = todo.pop()
+            if b in seen:
+                continue
+            seen.add(b)
+            for t in self._store.quads_for_pattern(ox.BlankNode(str(b)), None, None, None):
+                o = to_rdflib(t.object)
+                g.add((b, to_rdflib(t.predicate), o))
+                if isinstance(o, BNode):
+                    todo.append(o)
+        return g
+
+    def count(self, graph: str | None = None) -> int:
+        if graph is None:
+            q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+            return int(self._run(q).__next__()[0].value)
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def export(self, stream: BinaryIO, media_type: str, graph: str | None = None) -> None:
+        if graph is None:
+            triples = (t for t in self._run("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
+        else:
+            triples = (ox.Triple(q.subject, q.predicate, q.object)
+                       for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        serialize_triples(sorted(triples, key=str), stream, media_type, PREFIXES)
+
+    def raw(self) -> ox.Store:
+        return self._store
+
+    def close(self) -> None:
+        flush = getattr(self._store, "flush", None)
+        if flush is not None:
+            with contextlib.suppress(OSError):  # read-only stores cannot flush
+                flush()
+
+
+def build_store(root: str | Path, path: str | Path | None = None) -> OxigraphStore:
+    """Load the project's sources into a fresh pyoxigraph store (in memory, or on disk at ``path``)."""
+    files = source_files(root)
+    return OxigraphStore(open_sources(files, path), sources_digest(files)[:16])
+
+

@@ -1,0 +1,57 @@
+"""The Flask application factory: settings in, an app with its store, blueprints and error pages out."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+from typing import Any
+
+from flask import Flask
+
+from ..config import Settings, load_settings
+from . import dumps, pages, sparql
+from .errors_view import register_error_handlers
+from .fastpath import FastPath
+from .runtime import Holder, Runtime, open_runtime
+
+log = logging.getLogger(__name__)
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+}
+# Pages load YASGUI and Leaflet from their CDNs; everything else is same-origin.
+CSP = ("default-src 'self'; script-src 'self' https://unpkg.com https://cdn.jsdelivr.net; "
+       "style-src 'self' 'unsafe-inline' https://unpkg.com https://cdn.jsdelivr.net; "
+       "img-src 'self' data: https://*.tile.openstreetmap.org; connect-src 'self'; "
+       "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+
+
+def create_app(settings: Settings | dict[str, Any] | None = None, *, start_executor: bool = True,
+               runtime: Runtime | None = None) -> Flask:
+    """Build the app. ``settings`` may be a Settings, a dict of overrides, or None (defaults + env)."""
+    if settings is None or isinstance(settings, dict):
+        settings = load_settings(settings)
+    app = Flask(__name__)
+    app.config["SCOKG_SETTINGS"] = settings
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Flask's DefaultJSONProvider has it
+    holder = Holder(runtime or open_runtime(settings, start_executor=start_executor))
+    app.extensions["scokg"] = holder
+    atexit.register(lambda: holder.runtime.close())
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(dumps.bp)
+    register_error_handlers(app)
+    app.wsgi_app = FastPath(app.wsgi_app, holder, settings.cache_entries)  # type: ignore[method-assign]
+
+    @app.after_request
+    def _security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Content-Security-Policy", CSP)
+        return response
+
+    return app

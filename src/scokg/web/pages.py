@@ -1,0 +1,222 @@
+"""Dereferenceable IRIs and pages for people: /, /id/<local>, /ontology, /shapes, /dataset, /search.
+
+Request paths map to IRIs by prefix: ``/id/almaty`` answers for ``<base_iri>id/almaty``. The data
+always uses ``https://w3id.org/scokg/`` IRIs; when ``base_iri`` names another base (a deployment
+of its own), the request's IRI is looked up with that prefix replaced by the data's, and links
+on pages go to the server's own paths either way.
+
+Each document negotiates on ``Accept`` (HTML, Turtle, JSON-LD, N-Triples, RDF/XML) and answers
+200 with ``Content-Location`` naming the format-specific URL (``/id/almaty.ttl``), which an
+explicit suffix always selects. Responses carry ``Vary``, ``Link`` alternates and an ETag derived
+from the release, so repeats are cheap (see fastpath.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCAT
+
+from .. import formats
+from ..errors import BadRequest, NotFound
+from ..formats import PAGE_FORMATS
+from ..graph.metadata import dataset_stats, describe_dataset
+from ..namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
+from . import conneg, views
+from .dumps import dump_files
+from .ontology_doc import ontology_view, shapes_view
+from .runtime import cached, get_runtime
+from .service import public_base
+
+bp = Blueprint("pages", __name__)
+
+SUFFIXES = {f.suffix: f.media_type for f in PAGE_FORMATS}
+MAX_SEARCH = 50
+IRI_SAFE = re.compile(r'^[^\x00-\x20<>"{}|^`\\]+$')
+
+
+def _settings():
+    return current_app.config["SCOKG_SETTINGS"]
+
+
+def stats():
+    return cached("dataset-stats", lambda store: dataset_stats(store.select))
+
+
+# -- IRIs and paths ---------------------------------------------------------------------------
+def data_iri(rel: str) -> str:
+    """The data's IRI for a request path relative to the root ('id/almaty')."""
+    return BASE + rel
+
+
+def split_suffix(name: str) -> tuple[str, str | None]:
+    """'almaty.ttl' → ('almaty', 'text/turtle'); a name without a known suffix is kept whole.
+
+    >>> split_suffix("almaty.jsonld")
+    ('almaty', 'application/ld+json')
+    >>> split_suffix("almaty")
+    ('almaty', None)
+    """
+    stem, dot, ext = name.rpartition(".")
+    if dot and stem and ext in SUFFIXES:
+        return stem, SUFFIXES[ext]
+    return name, None
+
+
+# -- responses ------------------------------------------------------------------------------
+def _choose(explicit: str | None) -> tuple[str, bool]:
+    if explicit:
+        return explicit, False
+    return conneg.negotiate(request.headers.get("Accept"), PAGE_FORMATS, "text/html"), True
+
+
+def serialize(graph: Graph, media: str) -> bytes:
+    for k, v in PREFIXES.items():
+        graph.bind(k, v, replace=True)
+    fmt = formats.get(media).rdflib
+    if fmt == "json-ld":
+        used = {k: v for k, v in PREFIXES.items()}
+        return graph.serialize(format="json-ld", context=used, auto_compact=True).encode("utf-8")
+    return graph.serialize(format=fmt, encoding="utf-8")
+
+
+def document_response(rel: str, explicit: str | None, graph_fn, html_fn) -> Response:
+    """Answer one document (``rel`` like 'id/almaty') in the negotiated or named format."""
+    media, negotiated = _choose(explicit)
+    lang = views.page_lang()
+    version = get_runtime().store.version
+    tag = hashlib.sha256(f"{version}\0{rel}\0{media}\0{lang}\0{request.query_string!r}".encode()).hexdigest()[:24]
+    if request.if_none_match and tag in request.if_none_match:
+        response = Response(status=304)
+    elif media == "text/html":
+        response = Response(html_fn(), mimetype="text/html")
+    else:
+        response = Response(serialize(graph_fn(), media), content_type=formats.get(media).content_type)
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = f"public, max-age={_settings().cache_max_age}"
+    vary = ["Accept"] if negotiated else []
+    if media == "text/html" and "lang" not in request.args:
+        vary.append("Accept-Language")
+    if vary:
+        response.headers["Vary"] = ", ".join(vary)
+    base = request.script_root + "/" + rel
+    if negotiated:
+        response.headers["Content-Location"] = f"{base}.{formats.get(media).suffix}"
+    response.headers["Link"] = ", ".join(
+        f'<{base}.{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in PAGE_FORMATS)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# -- routes -----------------------------------------------------------------------------------
+@bp.get("/")
+def home():
+    return render_template("index.html", **views.home_view(stats()))
+
+
+@bp.get("/id/<path:local>")
+def resource(local: str):
+    local, explicit = split_suffix(local)
+    if not IRI_SAFE.match(local):  # characters an IRI cannot hold never reach a query
+        raise NotFound(f"no resource is known as /id/{local}", hint="search the labels at /search?q=…")
+    iri = data_iri("id/" + local)
+    graph = get_runtime().store.describe(iri)
+    if not len(graph):
+        raise NotFound(f"no resource is known as <{iri}>",
+                       hint="search the labels at /search?q=… or ask the SPARQL endpoint at /sparql")
+    return document_response("id/" + local, explicit, lambda: graph, lambda: render_template(
+        "resource.html", **views.resource_view(iri, _with_quotes(iri, graph))))
+
+
+def _with_quotes(iri: str, graph: Graph) -> Graph:
+    """For the page only: the triples of provenance nodes that are IRIs (blank ones are already closed)."""
+    view = Graph()
+    view += graph
+    # where each source document can be read (its dcat:downloadURL), for the quotes' links
+    view += cached("download-urls", lambda store: store.construct(
+        f"CONSTRUCT {{ ?d <{DCAT.downloadURL}> ?u }} WHERE {{ ?d <{DCAT.downloadURL}> ?u }}"))
+    nodes = {o for p in views.PROVENANCE_LINKS for o in graph.objects(URIRef(iri), p) if isinstance(o, URIRef)}
+    if nodes:
+        values = " ".join(f"<{n}>" for n in nodes)
+        view += get_runtime().store.construct(
+            f"CONSTRUCT {{ ?q ?p ?o }} WHERE {{ VALUES ?q {{ {values} }} ?q ?p ?o }}")
+    return view
+
+
+def _graph_of(name: str, graph_iri) -> Graph:
+    return cached(name, lambda store: store.construct(
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}"))
+
+
+@bp.get("/ontology")
+@bp.get("/ontology.<ext>")
+def ontology(ext: str | None = None):
+    explicit = _suffix(ext)
+    graph = _graph_of("ontology-graph", ONTOLOGY_GRAPH)
+
+    return document_response("ontology", explicit, lambda: graph,
+                             lambda: render_template("ontology.html", **ontology_view(graph, views.page_lang())))
+
+
+@bp.get("/shapes")
+@bp.get("/shapes.<ext>")
+def shapes(ext: str | None = None):
+    explicit = _suffix(ext)
+    graph = _graph_of("shapes-graph", SHAPES_GRAPH)
+
+    return document_response("shapes", explicit, lambda: graph,
+                             lambda: render_template("ontology.html", **shapes_view(graph, views.page_lang())))
+
+
+def dataset_graph() -> Graph:
+    """VoID + DCAT for this server: counts cached per release, files from the dumps folder."""
+
+    files = dump_files()
+    public = public_base()
+    key = f"dataset-graph:{public}:{hashlib.sha256(repr(files).encode()).hexdigest()[:12]}"
+    return cached(key, lambda store: describe_dataset(stats(), files, public))
+
+
+@bp.get("/dataset")
+@bp.get("/dataset.<ext>")
+@bp.get("/.well-known/void")
+def dataset(ext: str | None = None):
+    explicit = _suffix(ext)
+    graph = dataset_graph()
+    return document_response(
+        "dataset", explicit, lambda: graph,
+        lambda: render_template("resource.html", **views.resource_view(str(URIRef(BASE + "dataset")), graph)))
+
+
+def _suffix(ext: str | None) -> str | None:
+    if ext is None:
+        return None
+    if ext not in SUFFIXES:
+        raise NotFound(f"no format with suffix .{ext}", hint="suffixes: " + ", ".join(f".{s}" for s in SUFFIXES))
+    return SUFFIXES[ext]
+
+
+@bp.get("/search")
+def search():
+    q = request.args.get("q", "").strip()
+    if len(q) > 200:
+        raise BadRequest("the search text is longer than 200 characters")
+    hits = []
+    if q:
+        needle = q.lower()
+        for iri, labels in cached("labels", views.all_labels).items():
+            if any(needle in text.lower() for text in labels.values()):
+                hits.append(iri)
+        if len(hits) == 1:
+            return redirect(views.href(hits[0]), code=303)
+    hits = sorted(hits, key=lambda i: views.label(i).lower())[:MAX_SEARCH]
+    return render_template("search.html", q=q, hits=hits)
+
+
+@bp.app_context_processor
+def _helpers():
+    return views.template_helpers()
+

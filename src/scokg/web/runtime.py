@@ -1,0 +1,136 @@
+"""What a running server holds: settings, the store, the query executors and the result cache.
+
+A Runtime is replaced as a whole when a new release is loaded, so a request always sees one
+consistent graph.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+
+from ..config import Settings
+from ..errors import Forbidden
+from ..graph.build import build
+from ..store import Store, open_store
+from ..store.base import PUBLISHED, Answer, Dataset
+from ..store.executor import QueryExecutor
+from ..store.oxigraph import OxigraphStore
+
+log = logging.getLogger(__name__)
+
+
+class ResultCache:
+    """A small thread-safe LRU of serialised answers, keyed by dataset version, query and format."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key) -> Answer | None:
+        if not self.size:
+            return None
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key, value: Answer) -> None:
+        if not self.size:
+            return
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: Store
+    cache: ResultCache
+    executor: QueryExecutor | None = None
+    counts: dict = field(default_factory=dict)
+
+    _update_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def start_executor(self) -> None:
+        """Fork the query executors; call while the process is single-threaded.
+
+        A server that accepts updates runs queries in-process instead: forked executors hold a copy of the
+        graph taken at fork time and would not see the updates.
+        """
+        if self.executor is None and hasattr(self.store, "raw") and not self.settings.update_token:
+            self.executor = QueryExecutor(self.store, self.settings.query_workers)
+
+    def execute(self, text, select_type, graph_type, *, dataset: Dataset = PUBLISHED, timeout=None) -> Answer:
+        timeout = timeout or self.settings.query_timeout
+        key = (self.store.version, text, dataset, select_type, graph_type)
+        answer = self.cache.get(key)
+        if answer is not None:
+            return answer
+        max_rows = self.settings.max_rows
+        if self.executor is not None:
+            answer = self.executor.call("execute", text, select_type, graph_type, timeout=timeout, dataset=dataset,
+                                        max_rows=max_rows)
+        else:
+            answer = self.store.execute(text, select_type, graph_type, dataset=dataset, max_rows=max_rows)
+        self.cache.put(key, answer)
+        return answer
+
+    def update(self, text: str) -> str:
+        """Apply a SPARQL Update; returns the new dataset version."""
+        if not isinstance(self.store, OxigraphStore):
+            raise Forbidden("this backend is read-only: SPARQL Update goes to the remote store itself")
+        with self._update_lock:
+            version = self.store.update(text)
+            self.counts.clear()
+        return version
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.close()
+            self.executor = None
+        self.store.close()
+
+
+def open_runtime(settings, start_executor: bool = True) -> Runtime:
+    """Publish the release (validated once, dumps and VoID written), open the store, and start executors."""
+    if settings.backend == "oxigraph":
+        build(settings, settings.dumps_dir, validate=settings.validate,
+              progress=lambda step, seconds: log.info("release: %s took %.1f s", step, seconds))
+    store = open_store(settings)
+    runtime = Runtime(settings, store, ResultCache(settings.cache_entries))
+    if start_executor:
+        runtime.start_executor()
+    return runtime
+
+
+class Holder:
+    """Keeps the current Runtime on ``app.extensions["scokg"]``; a reload replaces the whole app instead."""
+
+    def __init__(self, runtime: Runtime):
+        self.runtime = runtime
+
+
+def get_runtime() -> Runtime:
+    """The Runtime of the app handling the current request."""
+    return current_app.extensions["scokg"].runtime
+
+
+def cached(name: str, compute: Callable[[Store], Any]) -> Any:
+    """A value computed once per release (the Runtime is replaced as a whole on reload)."""
+    runtime = get_runtime()
+    key = (name, runtime.store.version)
+    if key not in runtime.counts:
+        runtime.counts[key] = compute(runtime.store)
+    return runtime.counts[key]
