@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test install install-test build lint bench clean
+.PHONY: serve test test-slow install install-test build lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,14 @@ serve: build
 
 lint: install-test
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 
+# The suites marked slow (load, reload, the installed wheel) run in CI too: .ci/run calls test-slow after test.
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not slow"
+
+test-slow: install-test
+	$(BIN)/pytest -q -m slow
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
