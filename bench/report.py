@@ -157,7 +157,10 @@ def hits_table(rep: dict) -> str:
                 sent = sum(r["sent"] for r in rs)
                 est = sum(r["hit_ratio_estimate"] * r["sent"] for r in rs) / sent if sent else float("nan")
                 with_metrics = [r for r in rs if r.get("hit_ratio_metrics") is not None]
-                if with_metrics:
+                cache_off = "cache_entries=0" in servers[n].get("note", "")
+                if cache_off and not with_metrics:
+                    measured, est = "cache off", 0.0
+                elif with_metrics:
                     h = sum(r["cache_hits"] for r in with_metrics)
                     t = h + sum(r["cache_misses"] for r in with_metrics)
                     measured = f"{h / t:.1%} ({h:,.0f} of {t:,.0f})" if t else "–"
@@ -174,8 +177,12 @@ def check_text(rep: dict) -> str:
         return ""
     parts = [f"{name}: {v['samples']} drawn parameter sets ({v['non_empty']} with a non-empty answer, "
              f"{v['mean_size']:.1f} rows or triples on average)" for name, v in c["shapes"].items()]
-    return (f"Answers checked before timing, every server against {c['reference']}, as typed RDF terms, by every "
+    text = (f"Answers checked before timing, every server against {c['reference']}, as typed RDF terms, by every "
             f"method: " + "; ".join(parts) + f"; and {len(c['competency'])} competency questions (GET, as multisets).")
+    if c.get("truncated"):
+        text += (" Answers cut at scokg's documented max_rows (X-Result-Truncated), whose rows were all the "
+                 "reference's: " + "; ".join(c["truncated"]) + ".")
+    return text
 
 
 # ---------------------------------------------------------------- charts

@@ -6,8 +6,10 @@ the peers are Oxigraph's server (`oxigraph load` + `serve-read-only`) and, optio
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -55,10 +57,8 @@ class Server:
 
     def stop(self) -> None:
         for p in self.procs:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(p.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
         for p in self.procs:
             try:
                 p.wait(timeout=20)
@@ -108,10 +108,10 @@ def stop_all() -> None:
         server.stop()
 
 
-def _spawn(cmd: list[str], log: Path, env: dict | None = None) -> subprocess.Popen:
-    with open(log, "ab") as out:
+def _spawn(cmd: list[str], log: Path, cwd: Path | None = None) -> subprocess.Popen:
+    with open(log, "wb") as out:
         return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True, env=env)
+                                start_new_session=True, cwd=cwd)
 
 
 def _wait_ready(server: Server, started: float, timeout: float, log: Path) -> None:
@@ -138,12 +138,17 @@ def start_scokg(name: str, settings: list[tuple[str, str]], project: Path, work:
     port = free_port()
     s = Server(name, f"http://127.0.0.1:{port}/sparql")
     RUNNING.append(s)
+    # run in a fresh, empty folder: runtime state that scokg keeps relative to its working directory (built
+    # dumps, …) starts cold every time and lands in bench/.work, never in the project
+    cwd = work / f"cwd-{name}"
+    shutil.rmtree(cwd, ignore_errors=True)
+    cwd.mkdir(parents=True)
     settings = list(settings) + ([("validate", "false")] if generated else [])
     flags = [x for k, v in settings for x in ("--setting", k, v)]
     log = work / f"{name}.log"
     started = time.monotonic()
     s.procs.append(_spawn([*shlex.split(command), "--root", str(project), *flags, "serve", "--host", "127.0.0.1",
-                           "--port", str(port)], log))
+                           "--port", str(port)], log, cwd))
     s.note = " ".join(f"{k}={v}" for k, v in settings) or "defaults"
     _wait_ready(s, started, 900, log)
     return s
@@ -191,8 +196,6 @@ def metrics(server: Server) -> dict[str, float] | None:
     for line in text.splitlines():
         for name in ("scokg_cache_hits_total", "scokg_cache_misses_total"):
             if line.startswith(name) and (len(line) == len(name) or line[len(name)] in " {"):
-                try:
+                with contextlib.suppress(IndexError, ValueError):
                     found[name] = found.get(name, 0.0) + float(line.rsplit(None, 1)[1])
-                except (IndexError, ValueError):
-                    pass
     return found if len(found) == 2 else None

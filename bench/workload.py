@@ -13,6 +13,7 @@ set of R requests that the warm-up has already sent.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import random
@@ -127,7 +128,7 @@ def pools(nt_file: Path, seed: int = 0) -> dict:
         if p == LABEL and isinstance(o, ox.Literal):
             tokens = re.findall(r"\w+", o.value.lower())
             words.update(w for w in tokens if len(w) >= 4 and not w.isdigit())
-            words.update(f"{x} {y}" for x, y in zip(tokens, tokens[1:], strict=False) if len(x) + len(y) >= 7)
+            words.update(f"{x} {y}" for x, y in itertools.pairwise(tokens) if len(x) + len(y) >= 7)
         elif p in YEARS and isinstance(o, ox.Literal):
             years.add(o.value)
         elif p == SERVES:
