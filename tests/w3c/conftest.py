@@ -35,10 +35,7 @@ def pytest_runtest_logreport(report):
     if suite is None:
         return
     if report.when == "call" or report.outcome != "passed":  # a setup error counts as a failure
-        if hasattr(report, "wasxfail") and report.outcome == "skipped":
-            outcome = "xfailed"
-        else:
-            outcome = report.outcome
+        outcome = "xfailed" if hasattr(report, "wasxfail") and report.outcome == "skipped" else report.outcome
         _outcomes[suite].setdefault(report.nodeid, outcome)
 
 
