@@ -16,8 +16,11 @@ MODES = {"varied": "varied (every request different)", "repeated": "repeated (8 
 
 
 def geomean(xs) -> float:
-    xs = [x for x in xs if x and x > 0 and math.isfinite(x)]
-    return math.exp(sum(map(math.log, xs)) / len(xs)) if xs else float("nan")
+    """Strict: a run that completed nothing (0 requests/s, a ratio of 0 or ∞) makes the mean undefined ("–")."""
+    xs = list(xs)
+    if not xs or any(not (x > 0 and math.isfinite(x)) for x in xs):
+        return float("nan")
+    return math.exp(sum(map(math.log, xs)) / len(xs))
 
 
 def _rps(x: float) -> str:
@@ -89,6 +92,9 @@ def main_table(rep: dict) -> str:
                 cells.append("**" + _x(geomean(ratio(servers, MINE, PEER, s, m, mode) for s in shapes
                                                for m in ms)) + "**")
         lines.append("| " + " | ".join(cells) + " |")
+    if any(r["rps"] == 0 for v in servers.values() for r in v["runs"].values()):
+        lines.append("\n0.00: the run completed no request in its time (longer --seconds help); the geometric means "
+                     "over it are left undefined (–).")
     return "\n".join(lines)
 
 
@@ -157,7 +163,7 @@ def hits_table(rep: dict) -> str:
                 sent = sum(r["sent"] for r in rs)
                 est = sum(r["hit_ratio_estimate"] * r["sent"] for r in rs) / sent if sent else float("nan")
                 with_metrics = [r for r in rs if r.get("hit_ratio_metrics") is not None]
-                cache_off = "cache_entries=0" in servers[n].get("note", "")
+                cache_off = "cache_bytes=0" in servers[n].get("note", "")
                 if cache_off and not with_metrics:
                     measured, est = "cache off", 0.0
                 elif with_metrics:

@@ -303,6 +303,7 @@ def start(name: str, project: Path, nt: Path, work: Path, args, generated: bool)
         try:
             return srv.start_scokg(name, settings, project, work, args.scokg, generated)
         except RuntimeError as exc:
+            srv.stop_all_named(name)
             if attempt == args.retries:
                 raise
             print(f"{name} did not start ({str(exc).strip().splitlines()[-1][:200]}); retrying in 60 s",
@@ -334,6 +335,7 @@ def run_size(size: str, names: list[str], args) -> dict:
             try:
                 running.append(start(name, project, nt, work, args, size != "S"))
             except (RuntimeError, OSError) as exc:
+                srv.stop_all_named(name)
                 if name.startswith("scokg") or name == "oxigraph":
                     raise BenchFailure(f"{name} did not start: {exc}") from None
                 print(f"[{size}] {name} did not start, left out: {exc}", file=sys.stderr)
@@ -405,6 +407,7 @@ def main() -> None:
             if bad := [n for n in names if n not in srv.SCOKG_VARIANTS and n not in srv.PEERS]:
                 parser.error(f"unknown servers {bad}")
             reports.append(run_size(size, names, args))
+            write_results(args, machine(args, started, stamp), reports)  # after each size: a later one may fail
     except BenchFailure as exc:
         srv.stop_all()
         print(f"\nFAILED: {exc}", file=sys.stderr)
@@ -414,16 +417,24 @@ def main() -> None:
         sys.exit(130)
     finally:
         srv.stop_all()
-    machine = {"cpus": os.cpu_count(), "clients": args.clients, "wrk_threads": 2, "seconds": args.seconds,
-               "warmup_s": args.warmup, "methods": args.methods, "modes": args.modes, "quick": args.quick,
-               "load_at_start": started, "load_at_end": conditions(), "python": sys.version.split()[0],
-               "command": "python bench/run.py " + " ".join(sys.argv[1:]), "time": stamp}
+    print(reporting.summary({"machine": machine(args, started, stamp), "reports": reports}))
     out = args.out / stamp
+    print(f"\n(report, charts and figures in {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out})")
+
+
+def machine(args, started: dict, stamp: str) -> dict:
+    return {"cpus": os.cpu_count(), "clients": args.clients, "wrk_threads": 2, "seconds": args.seconds,
+            "warmup_s": args.warmup, "methods": args.methods, "modes": args.modes, "quick": args.quick,
+            "load_at_start": started, "load_at_end": conditions(), "python": sys.version.split()[0],
+            "command": "python bench/run.py " + " ".join(sys.argv[1:]), "time": stamp}
+
+
+def write_results(args, machine: dict, reports: list[dict]) -> None:
+    out = args.out / machine["time"]
     out.mkdir(parents=True, exist_ok=True)
     figures = {"machine": machine, "reports": reports}
     (out / "results.json").write_text(json.dumps(figures, indent=1))
-    print(reporting.write(figures, out))
-    print(f"\n(report, charts and figures in {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out})")
+    reporting.write(figures, out)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ BIN = Path(sys.executable).parent
 # scokg variants: name -> settings; any other "scokg-…" name may be given with --variant NAME=SETTING:VALUE,…
 SCOKG_VARIANTS: dict[str, list[tuple[str, str]]] = {
     "scokg": [],
-    "scokg-uncached": [("cache_entries", "0")],
+    "scokg-uncached": [("cache_bytes", "0")],
     "scokg-granian": [("server", "granian")],
 }
 PEERS = ("oxigraph", "rdflib-endpoint")
@@ -46,6 +46,7 @@ class Server:
     procs: list = field(default_factory=list)
     startup_s: float = 0.0
     note: str = ""
+    scratch: list = field(default_factory=list)  # folders removed when the server stops
 
     @property
     def host(self) -> str:
@@ -65,6 +66,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, signal.SIGKILL)
                 p.wait(timeout=10)
+        for folder in self.scratch:
+            shutil.rmtree(folder, ignore_errors=True)
         if self in RUNNING:
             RUNNING.remove(self)
 
@@ -108,6 +111,13 @@ def stop_all() -> None:
         server.stop()
 
 
+def stop_all_named(name: str) -> None:
+    """Stop what a failed start left running (its processes may still be up)."""
+    for server in list(RUNNING):
+        if server.name == name:
+            server.stop()
+
+
 def _spawn(cmd: list[str], log: Path, cwd: Path | None = None) -> subprocess.Popen:
     with open(log, "wb") as out:
         return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -115,14 +125,21 @@ def _spawn(cmd: list[str], log: Path, cwd: Path | None = None) -> subprocess.Pop
 
 
 def _wait_ready(server: Server, started: float, timeout: float, log: Path) -> None:
+    """Until the first answer to a query; a server that only answers with errors for 30 s did not start."""
     deadline = started + timeout
+    failing_since = None
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(server.url + "?query=" + quote("ASK { ?s ?p ?o }"), timeout=5) as r:
                 if r.status == 200:
                     server.startup_s = time.monotonic() - started
                     return
-        except (OSError, urllib.error.HTTPError):
+        except urllib.error.HTTPError as exc:
+            failing_since = failing_since or time.monotonic()
+            if time.monotonic() - failing_since > 30:
+                tail = log.read_text(errors="replace")[-1500:] if log.exists() else ""
+                raise RuntimeError(f"{server.name} answers HTTP {exc.code} to a plain query:\n{tail}") from None
+        except OSError:
             pass
         for p in server.procs:
             if p.poll() is not None:
@@ -159,6 +176,7 @@ def start_oxigraph(files: list[Path], work: Path) -> Server:
     s = Server("oxigraph", f"http://127.0.0.1:{port}/query")
     RUNNING.append(s)
     location = Path(tempfile.mkdtemp(dir=work, prefix="oxigraph-"))
+    s.scratch.append(location)
     log = work / "oxigraph.log"
     started = time.monotonic()
     for f in files:
