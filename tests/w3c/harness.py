@@ -1,4 +1,4 @@
-"""Everything the W3C tests take from scokg, in one module (scokg's modules are being regrouped: one edit here).
+"""Everything the W3C tests take from scokg, in one module (when scokg's modules move, this is the one edit).
 
 Each test gets its own small app: an in-memory pyoxigraph store holding the test's data, scokg's store and
 runtime around it (no validation, no executor processes, no result cache), and Flask's test client, so every
@@ -15,7 +15,7 @@ import re
 import pyoxigraph as ox
 from w3c_results import code_only
 
-from scokg.config import load_settings
+from scokg.config import OPTION_BY_NAME, load_settings
 from scokg.store.oxigraph import OxigraphStore
 from scokg.web.app import create_app
 from scokg.web.runtime import Runtime
@@ -29,9 +29,9 @@ QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 ACCEPT_ANY = "application/sparql-results+json, application/n-triples;q=0.9"
 UPDATE_TOKEN = "w3c-update-token"
-SCOKG_GRAPHS = ("https://w3id.org/scokg/graph/ontology", "https://w3id.org/scokg/graph/data",
-                "https://w3id.org/scokg/graph/shapes")
 
+# The response cache's size setting, whichever name it has (it went from entries to bytes): 0 turns it off.
+NO_CACHE = {name: 0 for name in ("cache_bytes", "cache_entries") if name in OPTION_BY_NAME}
 _versions = itertools.count()
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _REACHES_OUT = re.compile(r"(?<![\w?$:])(SERVICE|LOAD)(?![\w:-])", re.I)
@@ -79,7 +79,7 @@ class W3CApp:
 
     def __init__(self, base_iri: str, quads=(), *, allow_updates: bool = False):
         settings = load_settings({
-            "validate": "false", "service_allowlist": "", "query_timeout": 5.0, "cache_bytes": 0,
+            "validate": "false", "service_allowlist": "", "query_timeout": 5.0, **NO_CACHE,
             "base_iri": base_iri, "update_token": UPDATE_TOKEN if allow_updates else "",
         }, environ={})
         raw = ox.Store()
