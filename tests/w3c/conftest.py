@@ -34,9 +34,10 @@ def pytest_runtest_logreport(report):
     suite = _suite_of.get(report.nodeid)
     if suite is None:
         return
-    if report.when == "call" or report.outcome != "passed":  # a setup error counts as a failure
+    if report.when == "call" or report.outcome != "passed":  # a setup or teardown error counts as a failure
         outcome = "xfailed" if hasattr(report, "wasxfail") and report.outcome == "skipped" else report.outcome
-        _outcomes[suite].setdefault(report.nodeid, outcome)
+        if outcome == "failed" or report.nodeid not in _outcomes[suite]:
+            _outcomes[suite][report.nodeid] = outcome
 
 
 def pytest_terminal_summary(terminalreporter):
