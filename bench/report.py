@@ -163,7 +163,7 @@ def hits_table(rep: dict) -> str:
                 sent = sum(r["sent"] for r in rs)
                 est = sum(r["hit_ratio_estimate"] * r["sent"] for r in rs) / sent if sent else float("nan")
                 with_metrics = [r for r in rs if r.get("hit_ratio_metrics") is not None]
-                cache_off = "cache_bytes=0" in servers[n].get("note", "")
+                cache_off = any(f"{k}=0" in servers[n].get("note", "") for k in ("cache_bytes", "cache_entries"))
                 if cache_off and not with_metrics:
                     measured, est = "cache off", 0.0
                 elif with_metrics:

@@ -298,7 +298,7 @@ def start(name: str, project: Path, nt: Path, work: Path, args, generated: bool)
         return srv.start_oxigraph([nt], work)
     if name == "rdflib-endpoint":
         return srv.start_rdflib_endpoint([nt], work)
-    settings = srv.SCOKG_VARIANTS[name]
+    settings = srv.settings_for(name, args.scokg)
     for attempt in range(args.retries + 1):
         try:
             return srv.start_scokg(name, settings, project, work, args.scokg, generated)

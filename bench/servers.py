@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -26,7 +27,7 @@ BIN = Path(sys.executable).parent
 # scokg variants: name -> settings; any other "scokg-…" name may be given with --variant NAME=SETTING:VALUE,…
 SCOKG_VARIANTS: dict[str, list[tuple[str, str]]] = {
     "scokg": [],
-    "scokg-uncached": [("cache_bytes", "0")],
+    "scokg-uncached": [("cache_bytes", "0")],  # or cache_entries, in versions that had it: see settings_for()
     "scokg-granian": [("server", "granian")],
 }
 PEERS = ("oxigraph", "rdflib-endpoint")
@@ -147,6 +148,21 @@ def _wait_ready(server: Server, started: float, timeout: float, log: Path) -> No
                 raise RuntimeError(f"{server.name} exited with {p.returncode}:\n{tail}")
         time.sleep(0.1)
     raise RuntimeError(f"{server.name} did not answer within {timeout:.0f} s")
+
+
+def settings_for(name: str, command: str) -> list[tuple[str, str]]:
+    """A variant's settings, under the names this scokg knows (the cache setting was renamed once)."""
+    try:
+        known = subprocess.run([*shlex.split(command), "--help-settings"], capture_output=True, text=True,
+                               timeout=60).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        known = ""
+    out = []
+    for key, value in SCOKG_VARIANTS[name]:
+        if key.startswith("cache_") and not re.search(rf"(?m)^\s+{key}\s", known):
+            key = next((k for k in ("cache_bytes", "cache_entries") if re.search(rf"(?m)^\s+{k}\s", known)), key)
+        out.append((key, value))
+    return out
 
 
 def start_scokg(name: str, settings: list[tuple[str, str]], project: Path, work: Path, command: str,
