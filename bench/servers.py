@@ -165,6 +165,19 @@ def settings_for(name: str, command: str) -> list[tuple[str, str]]:
     return out
 
 
+def source_state() -> str:
+    """Which scokg ran: the commit of the source tree, and whether src/ had changes not yet committed."""
+    root = Path(__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--", "src"], capture_output=True,
+                               text=True, timeout=10).stdout.count("\n")
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return f"; source {head}" + (f" + {dirty} uncommitted files in src/" if dirty else "") if head else ""
+
+
 def start_scokg(name: str, settings: list[tuple[str, str]], project: Path, work: Path, command: str,
                 generated: bool) -> Server:
     """`scokg serve` as a user starts it, plus the variant's settings; generated data skips the SHACL gate."""
@@ -182,7 +195,7 @@ def start_scokg(name: str, settings: list[tuple[str, str]], project: Path, work:
     started = time.monotonic()
     s.procs.append(_spawn([*shlex.split(command), "--root", str(project), *flags, "serve", "--host", "127.0.0.1",
                            "--port", str(port)], log, cwd))
-    s.note = " ".join(f"{k}={v}" for k, v in settings) or "defaults"
+    s.note = (" ".join(f"{k}={v}" for k, v in settings) or "defaults") + source_state()
     _wait_ready(s, started, 900, log)
     return s
 
