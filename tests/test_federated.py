@@ -62,7 +62,7 @@ class RedirectServer:
 
 
 def _app(allow: str, **extra):
-    settings = load_settings({"root": str(ROOT), "service_allowlist": allow, "cache_entries": 0, **extra},
+    settings = load_settings({"root": str(ROOT), "service_allowlist": allow, "cache_bytes": 0, **extra},
                              environ={})
     return create_app(settings)
 

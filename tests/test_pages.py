@@ -217,6 +217,7 @@ def test_sources_are_served_as_text_and_guarded(pub, web):
     r = web.get("/sources/" + files[0].name)
     assert r.status_code == 200 and r.headers["Content-Type"] == "text/plain; charset=utf-8"
     assert r.data == files[0].read_bytes()
+    r.close()  # send_file holds the file open until the response is closed
     for bad in ("/sources/..%2f..%2fpyproject.toml", "/sources/%2e%2e", "/sources/.hidden", "/sources/nope.txt"):
         assert web.get(bad).status_code == 404, bad
 

@@ -74,7 +74,7 @@ PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i .
 @pytest.fixture()
 def slow_limit_server():
     settings = load_settings({"root": str(ROOT), "query_timeout": 1.5, "query_workers": 2, "service_allowlist": "",
-                              "cache_entries": 0}, environ={})
+                              "cache_bytes": 0}, environ={})
     app = create_app(settings)
     with LiveServer(app) as server:
         yield server

@@ -63,7 +63,8 @@ class Settings:
                              flag="--max-rows")
     max_query_bytes: int = _setting(1_000_000, "Largest accepted request body or query, in bytes.")
     query_workers: int = _setting(2, "Query executor processes per server worker.")
-    cache_entries: int = _setting(2048, "Query results kept in memory per worker (0 disables the cache).")
+    cache_bytes: int = _setting(64 << 20, "Bytes of answers and pages each worker keeps in its cache (0 disables "
+                                "it); one entry may take an eighth.")
     cache_max_age: int = _setting(300, "Cache-Control max-age, in seconds, of query and resource responses.")
     update_token: str = _setting("", "Bearer token that enables SPARQL Update; empty means read-only.",
                                  flag="--update-token")

@@ -95,28 +95,12 @@ class SparqlEndpointStore(QueryMethods):
         wrapper.setReturnFormat(TURTLE if graph_form else JSON)
         wrapper.addCustomHttpHeader("Accept", GRAPH_ACCEPT if graph_form else SELECT_ACCEPT)
         try:
-            response = wrapper.query().response
-            body = response.read()
-            media = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        except QueryBadFormed as exc:
-            raise QuerySyntaxError(f"malformed query: {_remote_message(exc)}") from None
-        except urllib.error.HTTPError as exc:
-            if exc.code in (503, 504):  # how Fuseki, Virtuoso and proxies say that they stopped a long query
-                raise QueryTimeout(f"the SPARQL store gave up on the query (HTTP {exc.code})",
-                                   hint="add a LIMIT or narrow the patterns") from None
-            raise UpstreamError(f"the SPARQL store at {self.url} answered HTTP {exc.code}") from None
-        except TimeoutError:
-            raise QueryTimeout(f"the SPARQL store did not answer within {limit:g} s",
-                               hint="add a LIMIT or narrow the patterns") from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError) or "timed out" in str(exc.reason):
-                raise QueryTimeout(f"the SPARQL store did not answer within {limit:g} s") from None
-            raise UpstreamError(f"cannot reach the SPARQL store at {self.url}: {exc.reason}",
-                                hint="check --backend and that the store is running") from None
-        except SPARQLWrapperException as exc:
-            raise UpstreamError(f"the SPARQL store at {self.url} failed: {_remote_message(exc)}") from None
-        except (OSError, http.client.HTTPException) as exc:  # connection reset or cut short mid-answer
-            raise UpstreamError(f"the connection to the SPARQL store at {self.url} failed: {exc!r}") from None
+            with wrapper.query().response as response:
+                body = response.read()
+                media = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        except Exception as exc:  # noqa: BLE001 - each kind becomes the client's error below
+            _close_response(exc)
+            raise _upstream_failure(exc, self.url, limit) from None
         try:
             if media in GRAPH_MEDIA:
                 return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, GRAPH_MEDIA[media])]
@@ -155,3 +139,35 @@ class SparqlEndpointStore(QueryMethods):
 def _remote_message(exc: Exception) -> str:
     text = str(exc)
     return text.split("Response:", 1)[-1].strip().strip("b'\"")[:500] or text
+
+
+def _close_response(exc: BaseException) -> None:
+    """urllib's HTTPError holds the open connection; SPARQLWrapper wraps it in its own errors."""
+    for e in (exc, exc.__context__):
+        if isinstance(e, urllib.error.HTTPError):
+            e.close()
+
+
+def _upstream_failure(exc: Exception, url: str, limit: float) -> Exception:
+    """What a failed exchange with the remote store means for the client."""
+    if isinstance(exc, QueryBadFormed):
+        return QuerySyntaxError(f"malformed query: {_remote_message(exc)}")
+    if isinstance(exc, urllib.error.HTTPError):
+        if exc.code in (503, 504):  # how Fuseki, Virtuoso and proxies say that they stopped a long query
+            return QueryTimeout(f"the SPARQL store gave up on the query (HTTP {exc.code})",
+                                hint="add a LIMIT or narrow the patterns")
+        return UpstreamError(f"the SPARQL store at {url} answered HTTP {exc.code}")
+    if isinstance(exc, TimeoutError):
+        return QueryTimeout(f"the SPARQL store did not answer within {limit:g} s",
+                            hint="add a LIMIT or narrow the patterns")
+    if isinstance(exc, urllib.error.URLError):
+        if isinstance(exc.reason, TimeoutError) or "timed out" in str(exc.reason):
+            return QueryTimeout(f"the SPARQL store did not answer within {limit:g} s")
+        return UpstreamError(f"cannot reach the SPARQL store at {url}: {exc.reason}",
+                             hint="check --backend and that the store is running")
+    if isinstance(exc, SPARQLWrapperException):
+        return UpstreamError(f"the SPARQL store at {url} failed: {_remote_message(exc)}")
+    if isinstance(exc, OSError | http.client.HTTPException):  # connection reset or cut short mid-answer
+        return UpstreamError(f"the connection to the SPARQL store at {url} failed: {exc!r}")
+    return exc
+

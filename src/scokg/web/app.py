@@ -11,7 +11,7 @@ from flask import Flask
 from ..config import Settings, load_settings
 from . import dumps, pages, sparql
 from .errors_view import register_error_handlers
-from .fastpath import FastPath
+from .fastpath import Dispatcher
 from .runtime import Holder, Runtime, open_runtime
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,8 @@ def create_app(settings: Settings | dict[str, Any] | None = None, *, start_execu
     app.register_blueprint(pages.bp)
     app.register_blueprint(dumps.bp)
     register_error_handlers(app)
-    app.wsgi_app = FastPath(app.wsgi_app, holder, settings.cache_entries)  # type: ignore[method-assign]
+    # beneath Flask: the SPARQL protocol and cached pages (Flask's own handler stays behind it)
+    app.wsgi_app = Dispatcher(app, app.wsgi_app)  # type: ignore[method-assign]
 
     @app.after_request
     def _security_headers(response):

@@ -80,7 +80,21 @@ def _safe_file(folder: Path, name: str) -> Path:
     return resolved
 
 
+# One satisfiable range of bytes: "bytes=first-last", "bytes=first-" or "bytes=-suffix".
+SINGLE_RANGE = re.compile(r"^bytes=(\d+-\d*|-\d+)$")
+
+
+def _conditions_we_honour(environ) -> None:
+    """RFC 9110: a Range the server does not support (several ranges) or cannot parse is ignored, so the whole
+    file is sent (not a 416); ``If-Match: *`` holds for any file that exists."""
+    if not SINGLE_RANGE.match(environ.get("HTTP_RANGE", "bytes=0-").replace(" ", "")):
+        environ.pop("HTTP_RANGE", None)
+    if environ.get("HTTP_IF_MATCH", "").strip() == "*":
+        environ.pop("HTTP_IF_MATCH")
+
+
 def _send(path: Path, mimetype: str, etag: str) -> Response:
+    _conditions_we_honour(request.environ)
     response = send_file(path, mimetype=mimetype, conditional=True, etag=etag, max_age=_settings().cache_max_age)
     response.headers["Content-Type"] = mimetype  # exactly as given (send_file would add a second charset)
     # not "public": the fast path must not replay a full body to a later Range request

@@ -29,7 +29,6 @@ from . import conneg, views
 from .dumps import dump_files
 from .ontology_doc import ontology_view, shapes_view
 from .runtime import cached, get_runtime
-from .service import public_base
 
 bp = Blueprint("pages", __name__)
 
@@ -175,7 +174,7 @@ def dataset_graph() -> Graph:
     """VoID + DCAT for this server: counts cached per release, files from the dumps folder."""
 
     files = dump_files()
-    public = public_base()
+    public = _settings().public_base
     key = f"dataset-graph:{public}:{hashlib.sha256(repr(files).encode()).hexdigest()[:12]}"
     return cached(key, lambda store: describe_dataset(stats(), files, public))
 

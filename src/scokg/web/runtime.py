@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,42 +21,16 @@ from ..store import Store, open_store
 from ..store.base import PUBLISHED, Answer, Dataset
 from ..store.executor import QueryExecutor
 from ..store.oxigraph import OxigraphStore
+from .cache import ByteCache
 
 log = logging.getLogger(__name__)
-
-
-class ResultCache:
-    """A small thread-safe LRU of serialised answers, keyed by dataset version, query and format."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._data: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key) -> Answer | None:
-        if not self.size:
-            return None
-        with self._lock:
-            value = self._data.get(key)
-            if value is not None:
-                self._data.move_to_end(key)
-            return value
-
-    def put(self, key, value: Answer) -> None:
-        if not self.size:
-            return
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
 
 
 @dataclass
 class Runtime:
     settings: Settings
     store: Store
-    cache: ResultCache
+    cache: ByteCache
     executor: QueryExecutor | None = None
     counts: dict = field(default_factory=dict)
 
@@ -74,7 +47,7 @@ class Runtime:
 
     def execute(self, text, select_type, graph_type, *, dataset: Dataset = PUBLISHED, timeout=None) -> Answer:
         timeout = timeout or self.settings.query_timeout
-        key = (self.store.version, text, dataset, select_type, graph_type)
+        key = ("answer", self.store.version, text, dataset, select_type, graph_type)
         answer = self.cache.get(key)
         if answer is not None:
             return answer
@@ -109,7 +82,7 @@ def open_runtime(settings, start_executor: bool = True) -> Runtime:
         build(settings, settings.dumps_dir, validate=settings.validate,
               progress=lambda step, seconds: log.info("release: %s took %.1f s", step, seconds))
     store = open_store(settings)
-    runtime = Runtime(settings, store, ResultCache(settings.cache_entries))
+    runtime = Runtime(settings, store, ByteCache(settings.cache_bytes))
     if start_executor:
         runtime.start_executor()
     return runtime

@@ -6,26 +6,17 @@ client can make the server describe itself under another host name (and poison c
 
 from __future__ import annotations
 
-from flask import Response, current_app, request
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, VOID, XSD
 
-from .. import formats
-from ..formats import HTML, RDF_FORMATS, RESULT_FORMATS
+from ..config import Settings
+from ..formats import RDF_FORMATS, RESULT_FORMATS
 from ..namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SD, SHAPES_GRAPH
-from . import conneg
-from .query_page import render_query_page
-from .runtime import get_runtime
-from .views import page_lang
+from ..store import Store
 
 
-def public_base() -> str:
-    return current_app.config["SCOKG_SETTINGS"].public_base
-
-
-def service_description() -> Graph:
-    settings = current_app.config["SCOKG_SETTINGS"]
-    base = public_base()
+def service_description(settings: Settings, store: Store) -> Graph:
+    base = settings.public_base
     g = Graph()
     for k, v in PREFIXES.items():
         g.bind(k, v)
@@ -40,7 +31,7 @@ def service_description() -> Graph:
         if f.iri:
             g.add((svc, SD.resultFormat, URIRef(f.iri)))
     # The default graph is the ontology and data graphs, not the union of every named graph (the shapes are
-    # apart), so no sd:UnionDefaultGraph. SERVICE reaches only the allow-list, named below.
+    # apart), so no sd:UnionDefaultGraph. SERVICE reaches only the allow-list, named in the comment below.
     if settings.allowlist:
         g.add((svc, SD.feature, SD.BasicFederatedQuery))
     ds = BNode("dataset")
@@ -50,7 +41,7 @@ def service_description() -> Graph:
     g.add((ds, SD.defaultGraph, default))
     g.add((default, RDF.type, SD.Graph))
     g.add((default, RDF.type, VOID.Dataset))
-    g.add((default, VOID.triples, Literal(get_runtime().store.count(), datatype=XSD.integer)))
+    g.add((default, VOID.triples, Literal(store.count(), datatype=XSD.integer)))
     g.add((default, RDFS.seeAlso, URIRef(base + "dataset")))
     g.add((default, RDFS.comment, Literal(
         f"The union of the named graphs <{ONTOLOGY_GRAPH}> and <{DATA_GRAPH}>.", lang="en")))
@@ -67,15 +58,3 @@ def service_description() -> Graph:
         f"queries stop after {settings.query_timeout:g} s. Relative IRIs resolve against <{settings.base_iri}>. "
         + federation, lang="en")))
     return g
-
-
-def service_description_response(params) -> Response:
-    media = conneg.negotiate(request.headers.get("Accept"), (HTML, *RDF_FORMATS), "text/turtle")
-    if media == "text/html":
-        return render_query_page(lang=page_lang())
-    fmt = formats.get(media)
-    body = service_description().serialize(format=fmt.rdflib)
-    response = Response(body, mimetype=media)
-    response.headers["Content-Type"] = fmt.content_type
-    response.headers["Vary"] = "Accept"
-    return response
