@@ -126,8 +126,6 @@ def test_the_listener_does_see_an_allowed_service_call():
 
 
 @pytest.mark.parametrize("path", [
-    "/sparql?query=" + quote("SELECT * { ?s ?p ?o FILTER(<http://example.org/f>(1)) }"),
-    "/sparql?query=" + quote("PREFIX : <http://example/> SELECT (:function(?x +?y) AS ?F) ?z {}"),
     "/sparql?query=" + quote("ASK {}") + "&default-graph-uri=not%20a%20uri",
     "/sparql?query=" + quote("ASK {}") + "&named-graph-uri=%3C%3E",
     "/sparql?query=" + quote("ASK {}") + "&default-graph-uri=",
@@ -137,3 +135,14 @@ def test_client_errors_are_400_with_a_message(client, path):
     assert r.status_code == 400, r.get_data(as_text=True)
     body = r.get_json()
     assert body["ok"] is False and body["status"] == 400 and len(body["error"]) > 10
+
+
+def test_an_unknown_function_is_an_error_of_its_expression_not_of_the_query(client):
+    """SPARQL 1.1, 17.6: an unrecognised function call is an expression error (W3C syntax-query test_4)."""
+    r = client.get("/sparql?query=" + quote("SELECT (<http://example.org/f>(1) AS ?x) (2 AS ?y) {}"), headers=JSON)
+    assert r.status_code == 200
+    assert r.get_json()["results"]["bindings"] == [{"y": {"type": "literal", "value": "2",
+                                                        "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]
+    assert "http://example.org/f" in r.headers["X-SPARQL-Warning"]
+    r = client.get("/sparql?query=" + quote("ASK { FILTER(<http://example.org/f>(1)) }"), headers=JSON)
+    assert r.status_code == 200 and r.get_json()["boolean"] is False

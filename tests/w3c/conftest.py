@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
-from w3c_manifest import CAUSES, HERE, load_expected_failures
+
+from .w3c_manifest import CAUSES, HERE, load_expected_failures
 
 _suite_of: dict[str, str] = {}  # nodeid -> suite line ("sparql11 syntax")
 _outcomes: dict[str, dict[str, str]] = defaultdict(dict)  # suite line -> nodeid -> outcome

@@ -1,6 +1,6 @@
 """Copy, from a checkout of github.com/w3c/rdf-tests, the parts of the SPARQL suites that tests/w3c runs.
 
-    .venv/bin/python tests/w3c/copy_suites.py /work/shared/w3c-rdf-tests
+    cd tests && ../.venv/bin/python -m w3c.copy_suites /work/shared/w3c-rdf-tests
 
 Copies each manifest reachable from w3c_manifest.ROOTS, every suite file the manifests name (queries,
 data, expected results), the files queries name in FROM / FROM NAMED, and the licence notices, keeping the
@@ -15,7 +15,8 @@ import sys
 from pathlib import Path
 
 import pyoxigraph as ox
-from w3c_manifest import BASE, LOCAL_BASE, ROOTS, SUITES
+
+from .w3c_manifest import BASE, LOCAL_BASE, ROOTS, SUITES
 
 LICENCES = ("LICENSE.md", "sparql/sparql10/LICENSE", "sparql/sparql10/README")
 IRI_REF = re.compile(r"<([^<>\"{}|^`\\\s]*)>")

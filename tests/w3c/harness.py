@@ -13,12 +13,13 @@ import itertools
 import re
 
 import pyoxigraph as ox
-from w3c_results import code_only
 
 from scokg.config import OPTION_BY_NAME, load_settings
 from scokg.store.oxigraph import OxigraphStore
 from scokg.web.app import create_app
 from scokg.web.runtime import Runtime
+
+from .w3c_results import code_only
 
 try:  # the response cache, being reworked: a byte-bounded cache replaces the entry-counted one
     from scokg.web.cache import ByteCache as Cache

@@ -9,9 +9,10 @@ CSV is lossy (no types), so it is compared only with the suites' own CSV expecta
 from __future__ import annotations
 
 import pytest
-from harness import W3CApp
-from w3c_manifest import dataset_of, path_of, select
-from w3c_results import Boolean, Graph, Solutions, compare, order_of, read_expected, read_response
+
+from .harness import W3CApp
+from .w3c_manifest import dataset_of, path_of, select
+from .w3c_results import Boolean, Graph, Solutions, compare, order_of, read_expected, read_response
 
 CASES = select("evaluation")
 JSON, XML, TSV = "application/sparql-results+json", "application/sparql-results+xml", "text/tab-separated-values"

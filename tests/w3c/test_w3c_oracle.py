@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from harness import GuardedStore, NetworkGuardTripped
-from w3c_manifest import CAUSES, all_tests, dataset_graphs, load_expected_failures
-from w3c_results import Boolean, Graph, Solutions, compare, normal, order_of
+
+from .harness import GuardedStore, NetworkGuardTripped
+from .w3c_manifest import CAUSES, all_tests, dataset_graphs, load_expected_failures
+from .w3c_results import Boolean, Graph, Solutions, compare, normal, order_of
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 A, B = ox.NamedNode("http://example/a"), ox.NamedNode("http://example/b")

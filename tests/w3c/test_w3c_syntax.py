@@ -13,9 +13,10 @@ from urllib.parse import quote, urljoin
 
 import pyoxigraph as ox
 import pytest
-from harness import ACCEPT_ANY, W3CApp
-from w3c_manifest import select
-from w3c_results import code_only, read_response
+
+from .harness import ACCEPT_ANY, W3CApp
+from .w3c_manifest import select
+from .w3c_results import code_only, read_response
 
 QUERY_CASES = select("positive-syntax", "negative-syntax")
 UPDATE_CASES = select("positive-update-syntax", "negative-update-syntax")

@@ -1,6 +1,6 @@
 """Triage of a failing W3C test: is it pyoxigraph's answer, or scokg's?
 
-    .venv/bin/python tests/w3c/triage.py sparql10/open-world#open-eq-01 [...]
+    cd tests && ../.venv/bin/python -m w3c.triage sparql10/open-world#open-eq-01 [...]
 
 Runs each evaluation test straight on a pyoxigraph store (no scokg, no HTTP) with the same data and the same
 comparison as test_w3c_evaluation.py, and syntax tests through pyoxigraph's parser. A test that fails here too is
@@ -12,8 +12,9 @@ from __future__ import annotations
 import sys
 
 import pyoxigraph as ox
-from w3c_manifest import all_tests, dataset_of, path_of
-from w3c_results import Solutions, compare, from_query_results, graph_of, order_of, read_expected
+
+from .w3c_manifest import all_tests, dataset_of, path_of
+from .w3c_results import Solutions, compare, from_query_results, graph_of, order_of, read_expected
 
 
 def direct(case) -> str:

@@ -8,6 +8,7 @@ release of the data (used in ETags and caches). ``QueryMethods`` derives them fr
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
 
@@ -55,6 +56,7 @@ class Answer:
     body: bytes
     count: int = 0
     truncated: bool = False
+    warnings: tuple[str, ...] = ()
 
 
 class Store(Protocol):
@@ -126,7 +128,8 @@ def answer_from(res, select_type, graph_type, max_rows: int) -> Answer:
 class QueryMethods:
     """What every backend derives from its ``_run(text, dataset)`` (pyoxigraph results)."""
 
-    def _run(self, text: str, dataset: Dataset = PUBLISHED) -> Any:
+    def _run(self, text: str, dataset: Dataset = PUBLISHED, notes: list[str] | None = None) -> Any:
+        """The engine's results; ``notes`` collects what the client should be told beside them."""
         raise NotImplementedError
 
     def describe(self, iri: str) -> rdflib.Graph:
@@ -142,7 +145,9 @@ class QueryMethods:
         raise NotImplementedError
 
     def execute(self, text, select_type, graph_type, *, dataset: Dataset = PUBLISHED, max_rows=10000) -> Answer:
-        return answer_from(self._run(text, dataset), select_type, graph_type, max_rows)
+        notes: list[str] = []
+        answer = answer_from(self._run(text, dataset, notes), select_type, graph_type, max_rows)
+        return dataclasses.replace(answer, warnings=tuple(notes)) if notes else answer
 
     def select(self, text: str) -> list[dict]:
         res = self._run(text)

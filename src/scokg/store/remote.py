@@ -78,7 +78,8 @@ class SparqlEndpointStore(QueryMethods):
         return self._version
 
     # -- talking to the endpoint ------------------------------------------------------------
-    def _run(self, text: str, dataset: Dataset = PUBLISHED, timeout: float | None = None):
+    def _run(self, text: str, dataset: Dataset = PUBLISHED, notes: list[str] | None = None,
+             timeout: float | None = None):
         wrapper = SPARQLWrapper(self.url, agent=AGENT)
         wrapper.setMethod(POST)
         limit = timeout or self.timeout

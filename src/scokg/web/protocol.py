@@ -25,7 +25,7 @@ QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 MAX_FIELDS = 1000
 CORS = [("Access-Control-Allow-Origin", "*"),
-        ("Access-Control-Expose-Headers", "ETag, X-Max-Rows, X-Result-Truncated, X-Result-Count, X-Request-Id")]
+        ("Access-Control-Expose-Headers", "ETag, X-Max-Rows, X-Result-Truncated, X-Result-Count, X-SPARQL-Warning, X-Request-Id")]
 
 
 class URITooLong(ScokgError):

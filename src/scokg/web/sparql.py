@@ -183,6 +183,8 @@ def answer_reply(answer: Answer, caching: list[tuple[str, str]], max_rows: int) 
                ("X-Result-Count", str(answer.count)), *caching, *CORS]
     if answer.truncated:
         headers.append(("X-Result-Truncated", "true"))
+    for note in answer.warnings:
+        headers.append(("X-SPARQL-Warning", note))
     return Reply(200, headers, answer.body)
 
 
