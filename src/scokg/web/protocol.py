@@ -24,8 +24,8 @@ FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
 UPDATE = "application/sparql-update"
 MAX_FIELDS = 1000
-CORS = [("Access-Control-Allow-Origin", "*"),
-        ("Access-Control-Expose-Headers", "ETag, X-Max-Rows, X-Result-Truncated, X-Result-Count, X-SPARQL-Warning, X-Request-Id")]
+EXPOSED = "ETag, X-Max-Rows, X-Result-Truncated, X-Result-Count, X-SPARQL-Warning, X-Request-Id"
+CORS = [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", EXPOSED)]
 
 
 class URITooLong(ScokgError):
