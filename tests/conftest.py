@@ -15,7 +15,8 @@ from werkzeug.serving import make_server
 from scokg.config import load_settings
 from scokg.web.app import create_app
 
-ROOT = Path(__file__).resolve().parents[1]
+# The release under test: the checkout's own, or another one (SCOKG_TEST_ROOT) while the data is being edited.
+ROOT = Path(os.environ.get("SCOKG_TEST_ROOT") or Path(__file__).resolve().parents[1])
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TINY = FIXTURES / "tiny"
 

@@ -132,10 +132,12 @@ def _setting_options(command):
 
 @cli.command()
 @_setting_options
+@click.option("--setting", "more", type=(str, str), multiple=True, metavar="NAME VALUE",
+              help="Set any setting (see scokg --help-settings).")
 @click.option("--no-validate", is_flag=True, help="Serve even if the data does not conform.")
 @click.option("--debug", is_flag=True, help="Use Flask's development server with debugging.")
 @click.pass_context
-def serve(ctx, no_validate, debug, **values):
+def serve(ctx, more, no_validate, debug, **values):
     """Serve the graph: SPARQL endpoint, pages, dumps (gunicorn; --debug uses Flask's server).
 
     The release is validated and its dumps and VoID written into <instance>/dumps once per release, before the
@@ -148,7 +150,7 @@ def serve(ctx, no_validate, debug, **values):
       SCOKG_QUERY_TIMEOUT=5 scokg serve
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = settings_from(ctx, **values, validate="false" if no_validate else None,
+    settings = settings_from(ctx, **dict(more), **values, validate="false" if no_validate else None,
                              debug="true" if debug else None)
     try:
         run_server(settings)

@@ -71,6 +71,8 @@ def run_server(settings) -> None:
             self.cfg.set("preload_app", True)
             self.cfg.set("timeout", int(settings.query_timeout) + 30)
             self.cfg.set("keepalive", 5)
+            # SPARQLWrapper sends long queries by GET: the endpoint enforces max_query_bytes itself, as JSON
+            self.cfg.set("limit_request_line", 0)
             self.cfg.set("post_worker_init", post_worker_init)
             self.cfg.set("when_ready", when_ready)
             self.cfg.set("accesslog", "-")
