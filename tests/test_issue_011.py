@@ -146,3 +146,63 @@ def test_an_unknown_function_is_an_error_of_its_expression_not_of_the_query(clie
     assert "http://example.org/f" in r.headers["X-SPARQL-Warning"]
     r = client.get("/sparql?query=" + quote("ASK { FILTER(<http://example.org/f>(1)) }"), headers=JSON)
     assert r.status_code == 200 and r.get_json()["boolean"] is False
+
+
+# ---------------------------------------------------------------- HTTP details
+
+
+def test_head_answers_like_get_without_a_body(client):
+    path = "/sparql?query=" + quote("ASK { ?s ?p ?o }")
+    get, head = client.get(path, headers=JSON), client.head(path, headers=JSON)
+    assert head.status_code == 200 and head.data == b""
+    assert head.headers["Content-Type"] == get.headers["Content-Type"] and head.headers["ETag"] == get.headers["ETag"]
+
+
+def test_a_406_offers_only_what_can_be_produced(client):
+    r = client.get("/sparql?query=" + quote("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1"),
+                   headers={"Accept": "application/n-quads"})
+    assert r.status_code == 406
+    hint = r.get_json()["hint"]
+    assert "text/turtle" in hint and "n-quads" not in hint and "trig" not in hint
+
+
+@pytest.mark.parametrize(("headers", "status"), [
+    ({"If-Match": "*"}, 200),
+    ({"Range": "bytes=0-10,20-30"}, 200),  # several ranges: served whole (RFC 9110 lets a server ignore Range)
+    ({"Range": "bytes=abc"}, 200),  # malformed: ignored
+    ({"Range": "bytes=0-9"}, 206),
+])
+def test_dump_conditions(client, headers, status):
+    r = client.get("/dumps/scokg.ttl", headers=headers)
+    body = r.data
+    r.close()
+    assert r.status_code == status
+    if status == 200:
+        assert body.startswith(b"@prefix") and "Content-Range" not in r.headers
+    else:
+        assert len(body) == 10 and r.headers["Content-Range"].startswith("bytes 0-9/")
+
+
+def test_an_unsatisfiable_range_is_416_with_the_length(client):
+    r = client.get("/dumps/scokg.ttl", headers={"Range": "bytes=999999999-"})
+    r.close()
+    assert r.status_code == 416 and r.headers["Content-Range"].startswith("bytes */")
+
+
+# ---------------------------------------------------------------- metadata that is true
+
+
+def test_the_service_description_claims_only_what_is_true(client):
+    r = client.get("/sparql", headers={"Accept": "text/turtle"})
+    g = rdflib.Graph().parse(data=r.data, format="turtle")
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    assert (None, sd.feature, sd.UnionDefaultGraph) not in g  # the shapes graph is named but not in the default
+    comment = " ".join(str(o) for o in g.objects(None, rdflib.RDFS.comment))
+    assert "SERVICE is refused" in comment  # the test app's allow-list is empty, and the description says so
+
+
+def test_a_foreign_host_header_never_reaches_a_later_client(client):
+    for path in ("/dataset.ttl", "/sparql", "/", "/id/almaty.ttl"):
+        client.get(path, headers={"Host": "evil.example", "Accept": "text/turtle"})
+        r = client.get(path, headers={"Accept": "text/turtle"})
+        assert b"evil.example" not in r.data, path
