@@ -97,8 +97,6 @@ def _send(path: Path, mimetype: str, etag: str) -> Response:
     _conditions_we_honour(request.environ)
     response = send_file(path, mimetype=mimetype, conditional=True, etag=etag, max_age=_settings().cache_max_age)
     response.headers["Content-Type"] = mimetype  # exactly as given (send_file would add a second charset)
-    if response.status_code == 416:  # RFC 9110, 15.5.17: say how long the file is
-        response.headers["Content-Range"] = f"bytes */{path.stat().st_size}"
     # not "public": the fast path must not replay a full body to a later Range request
     response.headers["Cache-Control"] = f"max-age={_settings().cache_max_age}"
     response.headers["Access-Control-Allow-Origin"] = "*"
