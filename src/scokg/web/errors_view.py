@@ -55,8 +55,9 @@ def register_error_handlers(app) -> None:
         valid_methods = getattr(exc, "valid_methods", None)  # werkzeug's MethodNotAllowed carries them
         if exc.code == 405 and valid_methods:
             headers["Allow"] = ", ".join(valid_methods)
-        if exc.code == 416 and getattr(exc, "length", None) is not None:  # RFC 9110, 15.5.17
-            headers["Content-Range"] = f"bytes */{exc.length}"
+        length = getattr(exc, "length", None)  # werkzeug's RequestedRangeNotSatisfiable carries it
+        if exc.code == 416 and length is not None:  # RFC 9110, 15.5.17
+            headers["Content-Range"] = f"bytes */{length}"
         messages = {
             404: f"nothing at {request.path}",
             413: f"the request body is larger than the limit of {app.config.get('MAX_CONTENT_LENGTH')} bytes",
