@@ -3,6 +3,7 @@ update token accepts them only with that bearer token, and the change shows in t
 
 from __future__ import annotations
 
+import time
 from urllib.parse import quote
 
 import pytest
@@ -12,6 +13,8 @@ from scokg.config import load_settings
 from scokg.errors import ConfigError
 from scokg.web.app import create_app
 from scokg.web.server import run_server
+
+JSON = {"Accept": "application/sparql-results+json"}
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 INSERT = "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }"
@@ -134,3 +137,28 @@ def test_service_description_says_whether_updates_are_possible(client, unlocked)
         g = rdflib.Graph().parse(data=r.data, format="turtle")
         assert g.query(ask).askAnswer is expected
         assert (None, rdflib.URIRef(sd + "supportedLanguage"), rdflib.URIRef(sd + "SPARQL11Query")) in g
+
+
+def test_a_server_that_accepts_updates_keeps_the_time_limit_and_its_executors_see_the_updates(tiny_copy):
+    """Issue 11: with --update-token, queries still run in killable executors (the time limit holds), and an update
+    reaches the executors, which are replaced by ones forked from the updated graph."""
+    settings = load_settings({"root": str(tiny_copy), "update_token": "s3cret", "service_allowlist": "",
+                              "query_timeout": 1.0, "cache_bytes": 0, "instance": str(tiny_copy / "instance")},
+                             environ={})
+    app = create_app(settings)
+    try:
+        client = app.test_client()
+        assert app.extensions["scokg"].runtime.executor is not None
+        started = time.monotonic()
+        runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+        r = client.get("/sparql?query=" + quote(runaway))
+        assert r.status_code == 503 and time.monotonic() - started < 5
+        ask = "/sparql?query=" + quote("ASK { <urn:x:new> <urn:x:p> 1 }")
+        assert client.get(ask, headers=JSON).get_json()["boolean"] is False
+        r = client.post("/sparql", data="INSERT DATA { <urn:x:new> <urn:x:p> 1 }",
+                        content_type="application/sparql-update", headers={"Authorization": "Bearer s3cret"})
+        assert r.status_code == 204
+        for _ in range(4):  # whichever executor answers
+            assert client.get(ask, headers=JSON).get_json()["boolean"] is True
+    finally:
+        app.extensions["scokg"].runtime.close()

@@ -74,9 +74,19 @@ def _zygote_loop(store, control: socket.socket) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     while True:
         try:
-            _msg, fds, _flags, _addr = socket.recv_fds(control, 16, 1)
+            kind, fds, _flags, _addr = socket.recv_fds(control, 1, 1)
         except OSError:
             os._exit(0)
+        if kind == b"u":  # an update the parent has applied: executors forked from now on see it too
+            try:
+                text = _recv(control)
+                store.update(text)
+                control.sendall(struct.pack("!i", 0))
+            except (EOFError, OSError):
+                os._exit(0)
+            except Exception:  # noqa: BLE001 - the parent hears of it and stops using this zygote
+                control.sendall(struct.pack("!i", -1))
+            continue
         if not fds:
             os._exit(0)  # parent went away
         pid = os.fork()
@@ -90,11 +100,12 @@ def _zygote_loop(store, control: socket.socket) -> None:
 
 
 class _Worker:
-    __slots__ = ("pid", "sock")
+    __slots__ = ("generation", "pid", "sock")
 
-    def __init__(self, pid: int, sock: socket.socket):
+    def __init__(self, pid: int, sock: socket.socket, generation: int):
         self.pid = pid
         self.sock = sock
+        self.generation = generation
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -111,6 +122,7 @@ class QueryExecutor:
         self._available = threading.Semaphore(0)
         self._size = max(1, processes)
         self._closed = False
+        self._generation = 0  # bumped by every update: older executors hold an older copy of the graph
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         pid = os.fork()
         if pid == 0:  # the zygote
@@ -126,16 +138,40 @@ class QueryExecutor:
             self._release(self._spawn())
 
     def _spawn(self) -> _Worker:
-        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         with self._lock:
-            socket.send_fds(self._control, [b"x"], [theirs.fileno()])
-            (pid,) = struct.unpack("!i", _recv_exact(self._control, 4))
-        theirs.close()
-        return _Worker(pid, mine)
+            return self._spawn_locked()
 
     def _release(self, worker: _Worker) -> None:
-        self._idle.append(worker)
+        if worker.generation != self._generation:  # it answered from the graph before an update: replace it
+            worker.kill()
+            worker = self._spawn()
+        with self._lock:
+            self._idle.append(worker)
         self._available.release()
+
+    def apply_update(self, text: str) -> None:
+        """Apply an update (already applied by the parent) in the zygote, and replace every executor, idle ones
+        now and busy ones when their query ends, so that later queries see it."""
+        with self._lock:
+            self._control.sendall(b"u")
+            _send(self._control, text)
+            (status,) = struct.unpack("!i", _recv_exact(self._control, 4))
+            if status != 0:
+                raise RuntimeError("the query executors could not apply the update")
+            self._generation += 1
+            stale = list(self._idle)
+            self._idle.clear()
+            self._idle.extend(self._spawn_locked() for _ in stale)
+        for worker in stale:
+            worker.kill()
+
+    def _spawn_locked(self) -> _Worker:
+        """_spawn for a caller that holds the lock."""
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        socket.send_fds(self._control, [b"x"], [theirs.fileno()])
+        (pid,) = struct.unpack("!i", _recv_exact(self._control, 4))
+        theirs.close()
+        return _Worker(pid, mine, self._generation)
 
     def call(self, method: str, *args, timeout: float, **kwargs):
         """Run ``store.method(*args, **kwargs)`` in an executor; QueryTimeout after ``timeout`` s."""
@@ -143,7 +179,8 @@ class QueryExecutor:
         if not self._available.acquire(timeout=timeout):
             raise QueryTimeout(f"the server is busy: no query slot became free within {timeout:g} s",
                                hint="try again in a moment")
-        worker = self._idle.popleft()
+        with self._lock:
+            worker = self._idle.popleft()
         try:
             worker.sock.settimeout(max(0.001, deadline - time.monotonic()))
             _send(worker.sock, (method, args, kwargs))

@@ -39,10 +39,10 @@ class Runtime:
     def start_executor(self) -> None:
         """Fork the query executors; call while the process is single-threaded.
 
-        A server that accepts updates runs queries in-process instead: forked executors hold a copy of the
-        graph taken at fork time and would not see the updates.
+        Executors hold a copy of the graph taken when they were forked; ``update`` applies an update to the
+        executors' zygote too and replaces them, so the time limit holds for a server that accepts updates.
         """
-        if self.executor is None and hasattr(self.store, "raw") and not self.settings.update_token:
+        if self.executor is None and isinstance(self.store, OxigraphStore):
             self.executor = QueryExecutor(self.store, self.settings.query_workers)
 
     def execute(self, text, select_type, graph_type, *, dataset: Dataset = PUBLISHED, timeout=None) -> Answer:
@@ -66,6 +66,8 @@ class Runtime:
             raise Forbidden("this backend is read-only: SPARQL Update goes to the remote store itself")
         with self._update_lock:
             version = self.store.update(text)
+            if self.executor is not None:
+                self.executor.apply_update(text)
             self.counts.clear()
         return version
 
