@@ -17,9 +17,8 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, GET, JSON, JSONLD, N3, POST, RDF, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from load import scokg_server  # noqa: E402
-
-from conftest import INSTANCE, ROOT  # noqa: E402
+from conftest import INSTANCE, ROOT
+from load import scokg_server
 
 SCO = "https://w3id.org/scokg/ontology#"
 ALMATY = rdflib.URIRef("https://w3id.org/scokg/id/almaty")
