@@ -206,3 +206,10 @@ def test_a_foreign_host_header_never_reaches_a_later_client(client):
         client.get(path, headers={"Host": "evil.example", "Accept": "text/turtle"})
         r = client.get(path, headers={"Accept": "text/turtle"})
         assert b"evil.example" not in r.data, path
+
+
+def test_a_value_xml_cannot_carry_is_a_406_for_xml_and_fine_in_json(client):
+    query = "/sparql?query=" + quote('SELECT ?x { BIND("a\\u0001b" AS ?x) }')
+    r = client.get(query, headers={"Accept": "application/sparql-results+xml"})
+    assert r.status_code == 406 and "U+0001" in r.get_json()["error"]
+    assert client.get(query, headers=JSON).get_json()["results"]["bindings"][0]["x"]["value"] == "a\u0001b"

@@ -13,12 +13,14 @@ truncated answer, so SELECT results are written here, following the W3C result f
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
 import orjson
 import pyoxigraph as ox
 
+from ..errors import NotAcceptable
 from ..formats import serialize_triples
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -43,17 +45,29 @@ def term_json(term) -> dict:
     raise TypeError(f"unexpected term {term!r}")
 
 
+# Characters XML 1.0 cannot carry, not even as character references.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    bad = NOT_IN_XML.search(text)
+    if bad:
+        raise NotAcceptable(f"the result holds U+{ord(bad.group()):04X}, which XML cannot carry",
+                            hint="ask for SPARQL JSON (application/sparql-results+json), CSV or TSV")
+    return escape(text)
+
+
 def _term_xml(term) -> str:
     if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
+        return f"<uri>{_xml_text(term.value)}</uri>"
     if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
+        return f"<bnode>{_xml_text(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+            return f"<literal xml:lang={quoteattr(term.language)}>{_xml_text(term.value)}</literal>"
         if term.datatype.value != XSD_STRING:
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-        return f"<literal>{escape(term.value)}</literal>"
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{_xml_text(term.value)}</literal>"
+        return f"<literal>{_xml_text(term.value)}</literal>"
     if isinstance(term, ox.Triple):
         return (f"<triple><subject>{_term_xml(term.subject)}</subject><predicate>{_term_xml(term.predicate)}"
                 f"</predicate><object>{_term_xml(term.object)}</object></triple>")
