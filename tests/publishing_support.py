@@ -7,13 +7,14 @@ the tiny fixture plus tests/golden/mini-extra.ttl, which has the shape of the re
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 from scokg.config import load_settings
 from scokg.web.app import create_app
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(os.environ.get("SCOKG_TEST_ROOT") or Path(__file__).resolve().parents[1])  # as in conftest
 TESTS = Path(__file__).resolve().parent
 TEST_SETTINGS = {"service_allowlist": "", "query_timeout": 5.0, "query_workers": 1}
 
