@@ -64,7 +64,7 @@ class Store(Protocol):
     def version(self) -> str: ...
 
     def execute(self, text: str, select_type: str | None, graph_type: str | None, *,
-                dataset: Dataset = PUBLISHED, max_rows: int = 10000) -> Answer: ...
+                dataset: Dataset = PUBLISHED, max_rows: int = 10000, row_bound: int | None = None) -> Answer: ...
 
     def select(self, text: str) -> list[dict]: ...
 
@@ -100,13 +100,18 @@ def evaluation_error(exc: RuntimeError) -> ScokgError:
     return QueryEvaluationError(f"the query cannot be evaluated: {message}")
 
 
-def answer_from(res, select_type, graph_type, max_rows: int) -> Answer:
-    """Serialise pyoxigraph results in the negotiated media type, with the row cap."""
+def answer_from(res, select_type, graph_type, max_rows: int, row_bound: int | None = None) -> Answer:
+    """Serialise pyoxigraph results in the negotiated media type, with the row cap; ``row_bound`` is the query's
+    top-level LIMIT, when it has one (then the count of rows is not computed: -1)."""
     try:
         if isinstance(res, ox.QuerySolutions):
             if select_type is None:
                 raise NotAcceptable("no acceptable media type for SELECT results",
                                     hint="accept one of " + ", ".join(f.media_type for f in RESULT_FORMATS))
+            if row_bound is not None and row_bound <= max_rows:
+                native = results.write_bounded_select(res, select_type)
+                if native is not None:
+                    return Answer("select", select_type, native, -1)
             body, n, cut = results.write_select(res, select_type, max_rows)
             return Answer("select", select_type, body, n, cut)
         if isinstance(res, ox.QueryBoolean):
@@ -144,9 +149,10 @@ class QueryMethods:
     def close(self) -> None:
         raise NotImplementedError
 
-    def execute(self, text, select_type, graph_type, *, dataset: Dataset = PUBLISHED, max_rows=10000) -> Answer:
+    def execute(self, text, select_type, graph_type, *, dataset: Dataset = PUBLISHED, max_rows=10000,
+                row_bound: int | None = None) -> Answer:
         notes: list[str] = []
-        answer = answer_from(self._run(text, dataset, notes), select_type, graph_type, max_rows)
+        answer = answer_from(self._run(text, dataset, notes), select_type, graph_type, max_rows, row_bound)
         return dataclasses.replace(answer, warnings=tuple(notes)) if notes else answer
 
     def select(self, text: str) -> list[dict]:

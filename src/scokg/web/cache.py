@@ -29,6 +29,9 @@ def size_of(value: Any) -> int:
         return len(value)
     if isinstance(value, tuple | list):
         return sum(size_of(v) for v in value) + 16 * len(value)
+    body = getattr(value, "body", None)  # an Answer
+    if isinstance(body, bytes):
+        return len(body) + 200
     return sys.getsizeof(value)
 
 
@@ -57,8 +60,10 @@ class ByteCache:
             return found[0]
 
     def put(self, key, value) -> None:
+        if not self.max_bytes:
+            return
         size = size_of(value) + size_of(key)
-        if not self.max_bytes or size > self.max_entry:
+        if size > self.max_entry:
             return
         with self._lock:
             old = self._data.pop(key, None)

@@ -5,6 +5,7 @@ HTML table when a browser runs a query."""
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import Response, current_app, render_template, url_for
@@ -30,7 +31,11 @@ def default_query() -> str:
 
 def wants_html(accept: str | None, params) -> bool:
     """A browser (HTML preferred over every result format) or an explicit format=html."""
-    values = conneg.format_values(params)
+    return _wants_html(accept, tuple(conneg.format_values(params)))
+
+
+@lru_cache(maxsize=1024)
+def _wants_html(accept: str | None, values: tuple[str, ...]) -> bool:
     if conneg.format_preferences(values, ("html", "results", "rdf")):
         return conneg.format_preferences(values, ("html", "results", "rdf"))[0] == HTML
     if not accept or "text/html" not in accept:

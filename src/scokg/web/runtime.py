@@ -45,7 +45,8 @@ class Runtime:
         if self.executor is None and isinstance(self.store, OxigraphStore):
             self.executor = QueryExecutor(self.store, self.settings.query_workers)
 
-    def execute(self, text, select_type, graph_type, *, dataset: Dataset = PUBLISHED, timeout=None) -> Answer:
+    def execute(self, text, select_type, graph_type, *, dataset: Dataset = PUBLISHED, timeout=None,
+                row_bound: int | None = None) -> Answer:
         timeout = timeout or self.settings.query_timeout
         key = ("answer", self.store.version, text, dataset, select_type, graph_type)
         answer = self.cache.get(key)
@@ -54,9 +55,10 @@ class Runtime:
         max_rows = self.settings.max_rows
         if self.executor is not None:
             answer = self.executor.call("execute", text, select_type, graph_type, timeout=timeout, dataset=dataset,
-                                        max_rows=max_rows)
+                                        max_rows=max_rows, row_bound=row_bound)
         else:
-            answer = self.store.execute(text, select_type, graph_type, dataset=dataset, max_rows=max_rows)
+            answer = self.store.execute(text, select_type, graph_type, dataset=dataset, max_rows=max_rows,
+                                        row_bound=row_bound)
         self.cache.put(key, answer)
         return answer
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+from functools import lru_cache
 
 import pyoxigraph as ox
 from flask import Blueprint, Flask, current_app, request
@@ -106,7 +107,8 @@ class SparqlEndpoint:
         if inm and (etag in inm or inm.strip() == "*"):
             return Reply(304, [*caching, *CORS])
         try:
-            answer = runtime.execute(text, select_type, graph_type, dataset=dataset, timeout=timeout)
+            answer = runtime.execute(text, select_type, graph_type, dataset=dataset, timeout=timeout,
+                                     row_bound=info.limit)
         except QuerySyntaxError:
             if inspect.looks_like_update(text):
                 raise Forbidden("this endpoint is read-only: update operations are refused",
@@ -179,8 +181,9 @@ def preflight() -> Reply:
 
 
 def answer_reply(answer: Answer, caching: list[tuple[str, str]], max_rows: int) -> Reply:
-    headers = [("Content-Type", content_type(answer.media_type)), ("X-Max-Rows", str(max_rows)),
-               ("X-Result-Count", str(answer.count)), *caching, *CORS]
+    headers = [("Content-Type", content_type(answer.media_type)), ("X-Max-Rows", str(max_rows)), *caching, *CORS]
+    if answer.count >= 0:  # unknown (-1) when pyoxigraph wrote the answer itself
+        headers.append(("X-Result-Count", str(answer.count)))
     if answer.truncated:
         headers.append(("X-Result-Truncated", "true"))
     for note in answer.warnings:
@@ -227,7 +230,11 @@ def check_targets(info: inspect.Inspection, allow: tuple[str, ...], what: str = 
 def choose_formats(params, accept) -> tuple[str | None, str | None]:
     """The media types for a SELECT/ASK answer and for a graph answer: the first ``format=`` preference of each
     kind, else Accept; None when neither allows that kind (406 if the query turns out to be of it)."""
-    values = conneg.format_values(params)
+    return _choose_formats(tuple(conneg.format_values(params)), accept)
+
+
+@lru_cache(maxsize=1024)
+def _choose_formats(values: tuple[str, ...], accept: str | None) -> tuple[str | None, str | None]:
     chosen: list[str | None] = []
     for kind, default in (("results", JSON_RESULTS.media_type), ("rdf", TURTLE.media_type)):
         preferred = conneg.format_preferences(values, (kind,))
