@@ -25,6 +25,9 @@ from .metadata import dataset_stats, describe_dataset
 from .validate import gate
 
 VERSION_FILE = ".scokg-version"
+# Releases this process has already validated (by source digest): several apps over one release, as in the test
+# suite or a reload that changes nothing, pay for the gate once.
+_VALIDATED: set[tuple[str, str]] = set()
 PUBLISHED_GRAPHS = (ONTOLOGY_GRAPH, DATA_GRAPH)  # the default graph the endpoint serves
 LINKSET_QUERY = """CONSTRUCT { ?s <http://www.w3.org/2002/07/owl#sameAs> ?o } WHERE {
   ?s <http://www.w3.org/2002/07/owl#sameAs> ?o FILTER(STRSTARTS(STR(?o), "http://www.wikidata.org/entity/")) }"""
@@ -75,9 +78,10 @@ def build(settings, out: str | Path, *, validate: bool = True, force: bool = Fal
     if not force and is_built(out, version, validate):
         infos = [file_info(p) for p in sorted(out.iterdir()) if p.is_file() and not p.name.startswith(".")]
         return BuildResult(out, version, infos, skipped=True, timings=timings)
-    if validate:
+    if validate and (version, settings.validator) not in _VALIDATED:
         t0 = time.perf_counter()
         gate(settings.root, settings.validator)
+        _VALIDATED.add((version, settings.validator))
         step("validate", t0)
     t0 = time.perf_counter()
     store = open_sources(files)
