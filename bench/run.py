@@ -393,6 +393,7 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     # SIGTERM (a CI timeout, kill) unwinds like Ctrl-C, through the finally clauses that stop the servers
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # also when started in the background (SIG_IGN)
     started = conditions()
     stamp = time.strftime("%Y%m%dT%H%M%S")
     reports = []
