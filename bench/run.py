@@ -165,7 +165,7 @@ def verify_lua(shapes: list[workload.Shape], specs: dict[str, Path], methods: li
         host = f"127.0.0.1:{capture.server_address[1]}"
         for shape, method, mode in runs:
             _Capture.seen = []
-            offset = 5 if mode == "varied" else 0
+            offset = shape.regions(methods)[methods[-1], "timed"] + 5 if mode == "varied" else 0  # big k too
             workload.wrk(host, "/sparql", specs[shape.name], method, mode, 1, clients=1, threads=1, offset=offset)
             seen = _Capture.seen[:2 * workload.REPEATED]
             # wrk may build a request and not send it (a write retried on a new connection builds anew): what
@@ -193,9 +193,11 @@ def check(running: list[srv.Server], shapes: list[workload.Shape], methods: list
     rng = random.Random(f"{seed}:check")
     failures, summary = [], {"reference": ref.name, "shapes": {}, "competency": {}, "truncated": []}
     for shape in shapes:
-        span = min(shape.n, 100_000)  # where the timed varied runs draw from
-        ks = list(range(workload.REPEATED)) + rng.sample(range(workload.REPEATED, span),
-                                                         min(CHECKED_SAMPLES, span - workload.REPEATED))
+        # the repeated set, and requests from the start of the timed varied streams (what wrk will send)
+        starts = [k for (_, part), k in shape.regions(methods).items() if part == "timed"]
+        ks = list(range(workload.REPEATED)) + [rng.choice(starts) + rng.randrange(10_000)
+                                               for _ in range(CHECKED_SAMPLES)]
+        summary.setdefault("sent", {})[shape.name] = sorted({shape.index(k) for k in ks})
         sizes = []
         for k in ks:
             values = shape.combination(k)
@@ -251,37 +253,37 @@ def check(running: list[srv.Server], shapes: list[workload.Shape], methods: list
 # ---------------------------------------------------------------- timing
 
 
-def estimated_hits(shape: workload.Shape, mode: str, warm: dict, warm_offset: int, run: dict, threads: int) -> float:
-    """Share of requests already sent before (in the warm-up or earlier in the run): the hit ratio of one shared,
-    unbounded cache. scokg keeps one cache per worker process, so its real ratio can only be lower."""
-    def key(k: int) -> int:
-        return k % workload.REPEATED if mode == "repeated" else k % shape.n
-
-    seen = {key(k) for k in workload.sent(warm["counts"], threads, warm_offset)}
-    hits = total = 0
-    for k in sorted(workload.sent(run["counts"], threads, 0)):
-        total += 1
-        hits += key(k) in seen
-        seen.add(key(k))
-    return hits / total if total else 0.0
+def estimated_hits(shape: workload.Shape, mode: str, seen: set[int], ks: list[int]) -> float:
+    """Share of requests whose exact text this server was sent before (in the answer check, any earlier run or
+    warm-up, or earlier in this run): the hit ratio of one shared, unbounded cache. scokg keeps one cache per
+    worker process, so its real ratio can only be lower. Adds the run's requests to `seen`."""
+    hits = 0
+    for k in sorted(ks):
+        j = shape.index(k, mode)
+        hits += j in seen
+        seen.add(j)
+    return hits / len(ks) if ks else 0.0
 
 
-def drive(server: srv.Server, shape: workload.Shape, spec: Path, method: str, mode: str, args) -> dict:
+def drive(server: srv.Server, shape: workload.Shape, spec: Path, method: str, mode: str, args,
+          seen: set[int]) -> dict:
+    """Warm-up, then the timed run; `seen` holds the combinations this server was already sent for this shape."""
     threads = 2
-    warm_offset = shape.n // 2 if mode == "varied" else 0  # far from the timed run's requests
+    regions = shape.regions(args.methods)
+    warm_offset, offset = (regions[method, "warm-up"], regions[method, "timed"]) if mode == "varied" else (0, 0)
     warm = workload.wrk(server.host, server.path, spec, method, mode, args.warmup, args.clients, threads, warm_offset)
+    estimated_hits(shape, mode, seen, workload.sent(warm["counts"], threads, warm_offset))
     before = srv.metrics(server) if server.name.startswith("scokg") else None
-    run = workload.wrk(server.host, server.path, spec, method, mode, args.seconds, args.clients, threads, 0)
+    run = workload.wrk(server.host, server.path, spec, method, mode, args.seconds, args.clients, threads, offset)
     after = srv.metrics(server) if before is not None else None
+    ks = workload.sent(run["counts"], threads, offset)
     e = run["errors"]
     ok = max(0, run["requests"] - e["status"] - e["timeout"])
     out = {"rps": ok / run["duration_s"] if run["duration_s"] else 0.0, "requests": run["requests"],
            "errors": sum(e.values()), "p50_ms": run["p50_ms"], "p90_ms": run["p90_ms"], "p99_ms": run["p99_ms"],
            "max_ms": run["max_ms"], "mean_ms": run["mean_ms"], "bytes": run["bytes"],
-           "distinct": len({k % (workload.REPEATED if mode == "repeated" else shape.n)
-                            for k in workload.sent(run["counts"], threads, 0)}),
-           "sent": sum(run["counts"]),
-           "hit_ratio_estimate": estimated_hits(shape, mode, warm, warm_offset, run, threads)}
+           "distinct": len({shape.index(k, mode) for k in ks}), "sent": len(ks), "offset": offset,
+           "hit_ratio_estimate": estimated_hits(shape, mode, seen, ks)}
     if before is not None and after is not None:
         hits = after["scokg_cache_hits_total"] - before["scokg_cache_hits_total"]
         misses = after["scokg_cache_misses_total"] - before["scokg_cache_misses_total"]
@@ -347,9 +349,10 @@ def run_size(size: str, names: list[str], args) -> dict:
             entry = {"startup_s": server.startup_s, "note": server.note, "runs": {},
                      "conditions_before": conditions()}
             for shape in shapes:
+                seen = set(result["check"]["sent"][shape.name])  # what the answer check already asked
                 for method in args.methods:
                     for mode in args.modes:
-                        r = drive(server, shape, specs[shape.name], method, mode, args)
+                        r = drive(server, shape, specs[shape.name], method, mode, args, seen)
                         entry["runs"][f"{shape.name}|{method}|{mode}"] = r
                         print(f"[{size}] {server.name:16} {shape.name:15} {method:4} {mode:8} {r['rps']:9.1f} req/s "
                               f"p50 {r['p50_ms']:.2f} p99 {r['p99_ms']:.2f} ms, errors {r['errors']}",

@@ -34,7 +34,7 @@ SCO = "https://w3id.org/scokg/ontology#"
 YEARS = {SCO + "year", SCO + "startYear", SCO + "endYear", SCO + "inferredYear"}
 SERVES = SCO + "servesPriority"
 OWN = "https://w3id.org/scokg/"
-TARGET = 200_000  # combinations per shape: more than any server answers in one timed run
+TARGET = 1_000_000  # combinations per shape: room for a region of the walk per run (see regions())
 REPEATED = 8  # distinct requests of the repeated mode
 MAX_SUBJECTS = 20_000
 MAX_TERMS = 5_000
@@ -89,14 +89,24 @@ class Shape:
         return parts[0::2], [names.index(x) for x in parts[1::2]]
 
     def combination(self, k: int, mode: str = "varied") -> dict[str, str]:
-        if mode == "repeated":
-            k %= REPEATED
-        j = (k * self.a + self.b) % self.n
+        j = self.index(k, mode)
         out = {}
         for p in self.params:
             j, d = divmod(j, p.size)
             out[p.name] = p.value(d)
         return out
+
+    def index(self, k: int, mode: str = "varied") -> int:
+        """Which combination request k of a stream uses: requests with the same index are the same request."""
+        return ((k % REPEATED if mode == "repeated" else k) * self.a + self.b) % self.n
+
+    def regions(self, methods: list[str]) -> dict[tuple[str, str], int]:
+        """Where each varied stream starts in the walk, (method, "warm-up" or "timed") -> k: disjoint regions, so
+        that no run repeats the requests of another run (a result cache keyed on the query text answers the same
+        query sent by GET and by POST alike); region 0 holds the repeated mode's requests."""
+        size = self.n // (2 * len(methods) + 1)
+        return {(m, part): size * (1 + 2 * i + j) for i, m in enumerate(methods)
+                for j, part in enumerate(("warm-up", "timed"))}
 
     def query(self, values: dict[str, str]) -> str:
         return re.sub(r"%(\w+)%", lambda m: values[m.group(1)], self.text)
