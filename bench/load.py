@@ -9,6 +9,7 @@ Prints requests/s, p50/p99 latency and the error count. Bounded in time; stops b
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import os
 import signal
@@ -16,6 +17,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -39,7 +41,7 @@ BUILTIN_QUERIES = [
 def example_queries() -> list[str]:
     """The competency questions that need no network (SERVICE ones are left out), else BUILTIN_QUERIES."""
     sys.path.insert(0, str(ROOT / "src"))
-    from scokg.examples import load_examples
+    from scokg.web.examples import load_examples
 
     return [e.query for e in load_examples() if not e.federated] or list(BUILTIN_QUERIES)
 
@@ -53,37 +55,42 @@ def free_port() -> int:
 @contextmanager
 def scokg_server(workers: int = 2, root: Path = ROOT, extra: tuple[str, ...] = (), ready_timeout: float = 60,
                  log: Path | None = None):
-    """`scokg serve` in a subprocess on 127.0.0.1; yields (url, process); killed on exit. Its stderr goes to
-    `log` when given."""
+    """`scokg serve` in a subprocess on 127.0.0.1; yields (url, process); stopped on exit. Its output (the log and
+    the access log) goes to `log`, or to a temporary file: never to a pipe nobody reads, which would fill up and
+    stall the server."""
     port = free_port()
     scokg = Path(sys.executable).parent / "scokg"
     cmd = [str(scokg), "--root", str(root), "serve", "--host", "127.0.0.1", "--port", str(port),
            "--workers", str(workers), *extra]
-    err = open(log, "wb") if log else subprocess.PIPE  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + ready_timeout
-    try:
-        while True:
+    with tempfile.TemporaryDirectory() as scratch:
+        log = Path(log) if log else Path(scratch) / "serve.log"
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + ready_timeout
             try:
-                with urllib.request.urlopen(url + "/sparql?query=ASK%7B%7D", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    text = Path(log).read_text() if log else proc.stderr.read().decode()
-                    raise RuntimeError("scokg serve did not start: " + text[-2000:]) from None
-                time.sleep(0.1)
-        yield url, proc
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGINT)  # quick shutdown: no graceful wait for idle keep-alive clients
-            proc.wait(timeout=15)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-        if log:
-            err.close()
+                while True:
+                    try:
+                        with urllib.request.urlopen(url + "/sparql?query=ASK%7B%7D", timeout=2) as r:
+                            if r.status == 200:
+                                break
+                    except OSError:
+                        if proc.poll() is not None or time.monotonic() > deadline:
+                            raise RuntimeError("scokg serve did not start: " + log.read_text()[-2000:]) from None
+                        time.sleep(0.1)
+                yield url, proc
+            finally:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGINT)  # quick shutdown: no graceful wait for idle keep-alive
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait(timeout=10)
+
+
+RETRIABLE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)
 
 
 def run_load(url: str, clients: int = 32, seconds: float = 60, queries: list[str] | None = None,
@@ -105,21 +112,29 @@ def run_load(url: str, clients: int = 32, seconds: float = 60, queries: list[str
             path = paths[n % len(paths)]
             n += 1
             started = time.perf_counter()
-            try:
-                if conn is None:
-                    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-                conn.request("GET", path, headers={"Accept": ACCEPT})
-                response = conn.getresponse()
-                response.read()
-                status: int | str = response.status
-                if response.getheader("Connection", "").lower() == "close":
-                    conn.close()
+            status: int | str = "not sent"
+            for attempt in range(2):
+                reused = conn is not None
+                try:
+                    if conn is None:
+                        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+                    conn.request("GET", path, headers={"Accept": ACCEPT})
+                    response = conn.getresponse()
+                    response.read()
+                    status = response.status
+                    if response.getheader("Connection", "").lower() == "close":
+                        conn.close()
+                        conn = None
+                    break
+                except (OSError, http.client.HTTPException) as exc:
+                    status = type(exc).__name__
+                    if conn is not None:
+                        conn.close()
                     conn = None
-            except (OSError, http.client.HTTPException) as exc:
-                status = type(exc).__name__
-                if conn is not None:
-                    conn.close()
-                conn = None
+                    # RFC 9112, 9.3.1: a server may close an idle keep-alive connection (a worker being replaced)
+                    # as a request arrives; clients retry such an idempotent request once on a new connection
+                    if not (reused and attempt == 0 and isinstance(exc, RETRIABLE)):
+                        break
             latencies[i].append(time.perf_counter() - started)
             if status != 200:
                 errors[i] += 1

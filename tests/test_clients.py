@@ -1,4 +1,4 @@
-"""Real clients with their default settings against `scokg serve` (gunicorn) on 127.0.0.1 (issue 11):
+"""Real clients with their default settings against `scokg serve` (granian) on 127.0.0.1 (issue 11):
 SPARQLWrapper in every return format it offers, for every query form, by GET and POST and with no format set;
 rdflib's SPARQLStore and Graph().parse(url); Debian's rapper over every dump and resource page."""
 
@@ -140,8 +140,9 @@ def _rapper(data: bytes, syntax: str, base: str) -> int:
                     reason="rapper is not installed (apt-get install raptor2-utils)")
 def test_rapper_reads_every_dump_and_every_resource_in_every_format(server):
     assert RAPPER, "rapper is required (SCOKG_REQUIRE_RAPPER=1) but not installed"
-    dumps = INSTANCE / "dumps"
-    for path in sorted(dumps.glob("*")):
+    dumps = sorted((INSTANCE / "releases").glob("*/dumps/*"))
+    assert dumps
+    for path in dumps:
         syntax = RAPPER_SYNTAX.get(path.suffix)
         if syntax:
             _rapper(path.read_bytes(), syntax, "https://w3id.org/scokg/")

@@ -27,7 +27,7 @@ def built(tmp_path_factory):
     root = project_root(tmp_path_factory)
     instance = tmp_path_factory.mktemp("instance")
     app = open_app(root, instance)  # the app publishes the release itself: no 'scokg build' before
-    yield app, instance / "dumps"
+    yield app, app.extensions["scokg"].runtime.release.dumps
     close_app(app)
 
 

@@ -1,4 +1,4 @@
-"""Under load and faults, with `scokg serve` in a subprocess on 127.0.0.1 (gunicorn, 2 workers)."""
+"""Under load and faults, with `scokg serve` in a subprocess on 127.0.0.1 (granian, 2 workers)."""
 
 from __future__ import annotations
 
@@ -100,12 +100,12 @@ def test_a_killed_worker_is_replaced_and_only_its_requests_fail(server):
     while time.monotonic() < deadline and len(_workers(proc.pid) - {victim}) < 2:
         time.sleep(0.2)
     after = _workers(proc.pid)
-    assert victim not in after and len(after) == 2, "gunicorn replaced the worker"
+    assert victim not in after and len(after) == 2, "granian replaced the worker"
     assert run_load(url, clients=4, seconds=2)["errors"] == 0
 
 
 def test_granian_serves_the_same_app_under_load():
-    with scokg_server(workers=2, extra=("--server", "granian", "--query-timeout", "2")) as (url, _):
+    with scokg_server(workers=2, extra=("--query-timeout", "2")) as (url, _):
         stats = run_load(url, clients=8, seconds=4)
         print(f"\ngranian: {stats['requests']} requests, {stats['rps']:.0f} req/s, p99 {stats['p99_ms']:.1f} ms")
         assert stats["requests"] > 100 and stats["errors"] == 0, stats["statuses"]

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 import urllib.request
+from http.client import RemoteDisconnected
 from pathlib import Path
 from urllib.parse import quote
 
@@ -97,11 +98,17 @@ def test_a_watched_release_is_swapped_atomically_under_load(tiny_copy, tmp_path,
     with scokg_server(workers=2, root=tiny_copy, extra=("--query-timeout", "5"), log=log) as (url, _):
         def reader():
             while not stop.is_set():
-                try:
-                    key = frozenset(_labels(url))
-                    seen[key] = seen.get(key, 0) + 1
-                except OSError as exc:
-                    failures.append(repr(exc))
+                for attempt in range(2):
+                    try:
+                        key = frozenset(_labels(url))
+                        seen[key] = seen.get(key, 0) + 1
+                        break
+                    except OSError as exc:
+                        # a worker being retired may close a connection it accepted but has not read (RFC 9112,
+                        # 9.3.1: the client retries such an idempotent request once); anything else is a failure
+                        if attempt or not isinstance(exc, RemoteDisconnected | ConnectionResetError):
+                            failures.append(repr(exc))
+                            break
 
         threads = [threading.Thread(target=reader) for _ in range(4)]
         for t in threads:
@@ -116,5 +123,5 @@ def test_a_watched_release_is_swapped_atomically_under_load(tiny_copy, tmp_path,
             for t in threads:
                 t.join(timeout=15)
     print(f"\nanswers during the swap: { {tuple(sorted(k)): v for k, v in seen.items()} }, failures {len(failures)}")
-    assert failures == []
+    assert failures == [], failures
     assert set(seen) <= {frozenset(old), frozenset(new)} and seen[frozenset(old)] > 0

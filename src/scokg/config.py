@@ -41,14 +41,17 @@ class Settings:
                          "holds them, else the release shipped inside the package.", flag="--root")
     instance: str = _setting("instance", "Folder of runtime state (built dumps, on-disk store), relative to the "
                              "working directory.", flag="--instance")
-    store: str = _setting("", "On-disk store folder; empty keeps the graph in memory.", flag="--store")
+    store: str = _setting("auto", "Where the served graph lives: memory, disk (pyoxigraph's RocksDB in the release "
+                          "folder, opened read-only by every process), or auto (disk above 32 MB of sources).",
+                          flag="--store")
     backend: str = _setting("oxigraph", "Store backend: 'oxigraph' (embedded) or 'sparql+http(s)://host/path' "
                             "(a remote endpoint).", flag="--backend")
     graph_store: str = _setting("", "Graph Store Protocol URL of a remote backend, used by 'scokg load'.")
     host: str = _setting("127.0.0.1", "Interface to listen on.", flag="--host")
     port: int = _setting(8000, "Port to listen on.", flag="--port")
     workers: int = _setting(2, "Server worker processes.", flag="--workers")
-    threads: int = _setting(4, "Threads per worker process.", flag="--threads")
+    threads: int = _setting(0, "Request threads per worker process; 0: one per query executor, and one more.",
+                            flag="--threads")
     base_iri: str = _setting("https://w3id.org/scokg/", "Base IRI that request paths map to; relative IRIs in "
                              "queries resolve against it.", flag="--base-iri")
     public_url: str = _setting("", "Public URL of the server, for links in VoID, the service description and "
@@ -72,16 +75,9 @@ class Settings:
                                       "SERVICE may call; empty forbids SERVICE.")
     wikidata_endpoint: str = _setting("https://query.wikidata.org/sparql", "Wikidata SPARQL endpoint for "
                                       "'scokg link'.")
-    server: str = _setting("gunicorn", "HTTP server: gunicorn (workers share one loaded graph; SIGHUP reloads) "
-                           "or granian (Rust HTTP; each worker loads its own copy).", flag="--server")
     watch: float = _setting(0.0, "Seconds between checks of the source files for a new release, reloaded like a "
-                            "SIGHUP (gunicorn); 0 turns watching off.")
+                            "SIGHUP; 0 turns watching off.")
     debug: bool = _setting(False, "Show debugging details (never in production).")
-
-    @property
-    def dumps_dir(self) -> Path:
-        """Where the built release (dumps, VoID, SHA256SUMS) lives."""
-        return Path(self.instance) / "dumps"
 
     @property
     def allowlist(self) -> tuple[str, ...]:

@@ -12,9 +12,12 @@ from .. import __version__
 from ..config import OPTIONS, settings_help
 from ..errors import ScokgError
 from ..graph.build import build as build_release
+from ..graph.build import publish
+from ..graph.provenance import inferences_of
 from ..graph.validate import validate_sources
 from ..web.app import create_app
 from ..web.server import run_server
+from .anchor import anchor
 from .common import EXIT_CODES, Failure, failure, settings_from
 from .link import link
 from .load import load
@@ -52,16 +55,25 @@ def cli(ctx, root, settings):
 
 
 @cli.command()
+@click.option("--inferred", is_flag=True, help="Instead of validating, list every statement that rests on an "
+              "inference (sco:inferenceNote): subject, property, value and the note.")
 @click.pass_context
-def validate(ctx):
-    """Check data/ against shapes/ (with ontology/); print a report of each violation.
+def validate(ctx, inferred):
+    """Check data/ against shapes/ (with ontology/), each quote against its source text in data/sources/, and the
+    whole against OWL 2 RL with the imported vocabularies; print a report of each violation.
 
     \b
-    Example:  scokg validate
+    Examples:
+      scokg validate
+      scokg validate --inferred
     Exit 0 when the data conforms, 1 when it does not, 2 when a file cannot be read.
     """
     settings = settings_from(ctx)
     try:
+        if inferred:
+            found = inferences_of(settings.root)
+            click.echo("\n".join(i.format() for i in found) + f"\n{len(found)} statement(s) rest on an inference.")
+            return
         report = validate_sources(settings.root, settings.validator)
     except ScokgError as exc:
         raise failure(exc) from None
@@ -81,11 +93,12 @@ def build(ctx, out, no_validate, force):
     \b
     Example:  scokg build --out dist/
     """
-    settings = settings_from(ctx)
-    out = Path(out) if out else settings.dumps_dir
+    settings = settings_from(ctx, validate="false" if no_validate else None)
+    progress = lambda step, s: click.echo(f"  {step:<9} {s * 1000:8.1f} ms", err=True)  # noqa: E731
     try:
-        result = build_release(settings, out, validate=not no_validate, force=force,
-                               progress=lambda step, s: click.echo(f"  {step:<9} {s * 1000:8.1f} ms", err=True))
+        if out is None:  # the release the server publishes
+            out = publish(settings, progress).dumps
+        result = build_release(settings, Path(out), validate=not no_validate, force=force, progress=progress)
     except ScokgError as exc:
         raise failure(exc) from None
     if result.skipped:
@@ -138,7 +151,7 @@ def _setting_options(command):
 @click.option("--debug", is_flag=True, help="Use Flask's development server with debugging.")
 @click.pass_context
 def serve(ctx, more, no_validate, debug, **values):
-    """Serve the graph: SPARQL endpoint, pages, dumps (gunicorn; --debug uses Flask's server).
+    """Serve the graph: SPARQL endpoint, pages, dumps (granian; --debug uses Flask's server).
 
     The release is validated and its dumps and VoID written into <instance>/dumps once per release, before the
     server starts.
@@ -180,5 +193,6 @@ def get(ctx, path, accept):
         raise Failure(f"{path}: HTTP {response.status_code}", 1)
 
 
+cli.add_command(anchor)
 cli.add_command(link)
 cli.add_command(load)

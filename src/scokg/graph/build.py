@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from ..formats import JSON_LD, N_TRIPLES, TURTLE, Format, published_media_type, serialize_triples
 from ..namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
-from .load import open_sources, select, source_files, sources_digest
+from .load import SourceFile, open_sources, select, source_files, sources_digest
 from .metadata import dataset_stats, describe_dataset
 from .validate import gate
 
@@ -31,6 +31,23 @@ _VALIDATED: set[tuple[str, str]] = set()
 PUBLISHED_GRAPHS = (ONTOLOGY_GRAPH, DATA_GRAPH)  # the default graph the endpoint serves
 LINKSET_QUERY = """CONSTRUCT { ?s <http://www.w3.org/2002/07/owl#sameAs> ?o } WHERE {
   ?s <http://www.w3.org/2002/07/owl#sameAs> ?o FILTER(STRSTARTS(STR(?o), "http://www.wikidata.org/entity/")) }"""
+
+
+RELEASES_KEPT = 3  # the current release, and the ones old workers may still read during a reload
+
+
+@dataclass(frozen=True)
+class Release:
+    """A validated (unless told otherwise) release of the sources: ``folder`` holds its dumps and, for big graphs,
+    its on-disk store; ``files`` are the sources it was made from."""
+
+    folder: Path
+    version: str
+    files: tuple[SourceFile, ...]
+
+    @property
+    def dumps(self) -> Path:
+        return self.folder / "dumps"
 
 
 @dataclass
@@ -109,6 +126,25 @@ def build(settings, out: str | Path, *, validate: bool = True, force: bool = Fal
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return BuildResult(out, version, infos, timings=timings)
+
+
+def publish(settings, progress: Callable[[str, float], None] | None = None) -> Release:
+    """The release of the sources under ``settings.root``: validated once, its dumps and VoID written once, in
+    ``<instance>/releases/<version>/``; older releases beyond the last few are removed."""
+    files = tuple(source_files(settings.root))
+    version = sources_digest(list(files))[:16]
+    folder = Path(settings.instance) / "releases" / version
+    build(settings, folder / "dumps", validate=settings.validate, progress=progress)
+    _prune(folder)
+    return Release(folder, version, files)
+
+
+def _prune(current: Path) -> None:
+    releases = sorted((p for p in current.parent.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                      key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in releases[RELEASES_KEPT:]:
+        if old != current:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _triples(store: ox.Store, graphs) -> list[ox.Triple]:

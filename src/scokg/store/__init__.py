@@ -21,7 +21,7 @@ def open_store(settings) -> Store:
         return SparqlEndpointStore(backend.removeprefix("sparql+"), settings)
     if backend != "oxigraph":
         raise ScokgError(f"unknown backend {backend!r}", hint="use 'oxigraph' or 'sparql+http://host/sparql'")
-    store = build_store(settings.root, settings.store or None)
+    store = build_store(settings.root)
     store.base_iri = settings.base_iri or None
     return store
 

@@ -6,6 +6,8 @@ import contextlib
 import hashlib
 import logging
 import re
+import shutil
+import time
 from pathlib import Path
 from typing import BinaryIO
 
@@ -13,8 +15,10 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.term import BNode, URIRef
 
-from ..errors import BadRequest, QuerySyntaxError, UpstreamError
+from ..config import Settings
+from ..errors import BadRequest, ConfigError, QuerySyntaxError, UpstreamError
 from ..formats import serialize_triples
+from ..graph.build import Release
 from ..graph.load import open_sources, source_files, sources_digest, to_rdflib
 from ..namespaces import PREFIXES
 from .base import DEFAULT_GRAPHS, PUBLISHED, Dataset, QueryMethods, describe_query, evaluation_error
@@ -123,6 +127,42 @@ class OxigraphStore(QueryMethods):
         if flush is not None:
             with contextlib.suppress(OSError):  # read-only stores cannot flush
                 flush()
+
+
+# Above this many bytes of source files, "auto" keeps the graph on disk (read-only RocksDB shared through the
+# page cache by every process) instead of in each process's memory.
+AUTO_DISK_BYTES = 32 << 20
+
+
+def open_release(release: Release, settings: Settings) -> OxigraphStore:
+    """The store a release is served from: in memory, or pyoxigraph's on-disk store in the release folder (built
+    once, then opened read-only by every process)."""
+    mode = settings.store
+    if mode == "auto":
+        size = sum(f.path.stat().st_size for f in release.files)
+        mode = "disk" if size > AUTO_DISK_BYTES else "memory"
+    if mode == "memory":
+        raw = open_sources(list(release.files))
+    elif mode == "disk":
+        if settings.update_token:
+            raise ConfigError("a server that accepts updates needs the graph in memory",
+                              hint="serve with --store memory, or load updates into a remote store")
+        raw = ox.Store.read_only(str(_disk_store(release)))
+    else:
+        raise ConfigError(f"unknown store {mode!r}", hint="use auto, memory or disk")
+    return OxigraphStore(raw, release.version, base_iri=settings.base_iri or None)
+
+
+def _disk_store(release: Release) -> Path:
+    path = release.folder / "store"
+    if not (path / "CURRENT").exists():  # RocksDB's own marker of a complete database
+        tmp = release.folder / f".store-{time.time_ns()}"
+        writable = open_sources(list(release.files), tmp)
+        writable.flush()
+        del writable  # closes the database before it is renamed and reopened read-only
+        shutil.rmtree(path, ignore_errors=True)
+        tmp.rename(path)
+    return path
 
 
 def build_store(root: str | Path, path: str | Path | None = None) -> OxigraphStore:

@@ -22,6 +22,9 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from ..errors import NotFound
 from ..formats import HTML, JSON_API, http_content_type, published_media_type
 from . import conneg
+from .html import html_response
+from .runtime import get_runtime
+from .source_page import source_page, wants_page
 
 bp = Blueprint("dumps", __name__)
 
@@ -35,7 +38,11 @@ def _settings():
 
 
 def dumps_folder() -> Path:
-    return Path(_settings().dumps_dir)
+    """The dumps of the release this worker serves (a remote store's releases are published elsewhere)."""
+    release = get_runtime().release
+    if release is None:
+        raise NotFound("this server reads a remote store: its dumps are published where it was loaded from")
+    return release.dumps
 
 
 def _sha256(path: Path) -> str:
@@ -110,8 +117,8 @@ def index():
     media = conneg.negotiate(request.headers.get("Accept"), (HTML, JSON_API), HTML.media_type)
     if media == "application/json":
         return {"ok": True, "built": folder.is_dir(), "files": files}
-    return render_template("dumps.html", files=files, built=folder.is_dir(), folder=str(folder),
-                           gzip_views=GZIP_VIEWS)
+    return html_response(render_template("dumps.html", files=files, built=folder.is_dir(), folder=str(folder),
+                                         gzip_views=GZIP_VIEWS), negotiated=True)
 
 
 @bp.get("/dumps")
@@ -152,4 +159,8 @@ def _encoded(path: Path, name: str) -> Response:
 def source_file(name: str):
     """The article texts that source documents point at with dcat:downloadURL."""
     path = _safe_file(Path(_settings().root) / "data" / "sources", name)
-    return _send(path, "text/plain; charset=utf-8", _sha256(path))
+    if wants_page():  # a browser: the text as a page, the quoted words highlighted
+        return source_page(path, name)
+    response = _send(path, "text/plain; charset=utf-8", _sha256(path))
+    response.headers["Vary"] = "Accept"
+    return response

@@ -1,10 +1,5 @@
-"""Swapping in a new release while serving.
-
-``scokg serve`` (gunicorn) reloads on SIGHUP: the master builds a new app from the release on disk, and only when
-it loads *and* validates does gunicorn fork fresh workers from it and retire the old ones gracefully, so every
-request is answered by one whole release. A release that fails is refused and logged; the old one keeps serving.
-With the ``watch`` setting the master also polls the source files' digest and sends itself a SIGHUP on a change.
-"""
+"""Watching the release's source files while serving: with the ``watch`` setting the master polls their digest
+and sends itself a SIGHUP on a change, reloaded (or refused) like one sent by hand (see ``web/server``)."""
 
 from __future__ import annotations
 
@@ -14,24 +9,9 @@ import signal
 import threading
 from collections.abc import Callable
 
-from ..errors import ScokgError, ValidationFailed
 from ..graph.load import source_files, sources_digest
-from .app import create_app
 
 log = logging.getLogger("scokg.reload")
-
-
-def load_release(settings):
-    """A new app over the release on disk (its executors not yet started), or None, logged, when it cannot be
-    loaded or does not validate."""
-    try:
-        app = create_app(settings, start_executor=False)
-    except ScokgError as exc:
-        detail = exc.report.format() if isinstance(exc, ValidationFailed) else str(exc)
-        log.error("reload refused, the previous release keeps serving: %s", detail)
-        return None
-    log.warning("reloaded: serving release %s", app.extensions["scokg"].runtime.store.version)
-    return app
 
 
 def release_digest(root) -> str | None:

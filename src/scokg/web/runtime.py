@@ -16,11 +16,11 @@ from flask import current_app
 
 from ..config import Settings
 from ..errors import Forbidden
-from ..graph.build import build
+from ..graph.build import Release, publish
 from ..store import Store, open_store
 from ..store.base import PUBLISHED, Answer, Dataset
 from ..store.executor import QueryExecutor
-from ..store.oxigraph import OxigraphStore
+from ..store.oxigraph import OxigraphStore, open_release
 from .cache import ByteCache
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ class Runtime:
     store: Store
     cache: ByteCache
     executor: QueryExecutor | None = None
+    release: Release | None = None  # None for a remote store: its data and dumps live elsewhere
     counts: dict = field(default_factory=dict)
 
     _update_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -82,11 +83,14 @@ class Runtime:
 
 def open_runtime(settings, start_executor: bool = True) -> Runtime:
     """Publish the release (validated once, dumps and VoID written), open the store, and start executors."""
+    release = None
+    store: Store
     if settings.backend == "oxigraph":
-        build(settings, settings.dumps_dir, validate=settings.validate,
-              progress=lambda step, seconds: log.info("release: %s took %.1f s", step, seconds))
-    store = open_store(settings)
-    runtime = Runtime(settings, store, ByteCache(settings.cache_bytes))
+        release = publish(settings, progress=lambda step, seconds: log.info("release: %s took %.1f s", step, seconds))
+        store = open_release(release, settings)
+    else:
+        store = open_store(settings)
+    runtime = Runtime(settings, store, ByteCache(settings.cache_bytes), release=release)
     if start_executor:
         runtime.start_executor()
     return runtime

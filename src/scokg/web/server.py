@@ -1,25 +1,31 @@
-"""``scokg serve``: the app under gunicorn (or Flask's own server with --debug)."""
+"""``scokg serve``: granian's HTTP layer (Rust) in front of the app, its workers forked from a master that has
+loaded and validated the release.
+
+The master publishes the release (validated once, dumps and VoID written) and opens its store before any worker
+exists; each worker is forked from it, inherits the app (an in-memory graph shared copy-on-write, or the
+read-only on-disk store's handle) and forks its own killable query executors while it is still single-threaded.
+SIGHUP (or the ``watch`` setting) reloads: the master builds the new release and, only when it loads and
+validates, the workers granian respawns one after another take it; a release that fails is refused and logged,
+and the previous one keeps serving.
+"""
 
 from __future__ import annotations
 
 import errno
 import logging
-import os
 import socket
 
 from flask import Flask
 from granian import Granian
 from granian.constants import Interfaces
-from gunicorn.app.base import BaseApplication
 
-from ..config import settings_environ
-from ..errors import ConfigError
+from ..config import Settings
+from ..errors import ConfigError, ScokgError, ValidationFailed
 from .app import create_app
-from .reload import ReleaseWatcher, load_release
+from .reload import ReleaseWatcher
 
 log = logging.getLogger("scokg.server")
-# The combined log format, with the duration in microseconds
-ACCESS_LOG_FORMAT = '%(h)s - - %(t)s "%(r)s" %(s)s %(B)s "%(f)s" "%(a)s" %(D)s'
+RESPAWN_INTERVAL = 0.5  # seconds between one worker's replacement and the next's, on a reload
 
 
 def check_port(host: str, port: int) -> None:
@@ -35,72 +41,54 @@ def check_port(host: str, port: int) -> None:
         raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
-def run_server(settings) -> None:
+def threads_of(settings: Settings) -> int:
+    """Request threads per worker: one per query executor, and one more so that cached answers and pages are not
+    queued behind running queries."""
+    return settings.threads or settings.query_workers + 1
+
+
+class Master:
+    """What the master process holds: the app of the current release, which every worker forked later takes."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.app: Flask = create_app(settings, start_executor=False)
+
+    def worker_app(self, _target=None) -> Flask:
+        """Called in a freshly forked worker, still single-threaded: its own executors over the inherited store."""
+        self.app.extensions["scokg"].runtime.start_executor()
+        return self.app
+
+    def reload(self) -> None:
+        """Build the release on disk; keep the old one if it does not load or does not conform."""
+        try:
+            fresh = create_app(self.settings, start_executor=False)
+        except ScokgError as exc:
+            detail = exc.report.format() if isinstance(exc, ValidationFailed) else str(exc)
+            log.error("reload refused, the previous release keeps serving: %s", detail)
+            return
+        old, self.app = self.app, fresh
+        if old is not fresh:
+            old.extensions["scokg"].runtime.close()  # the master's copy; the workers hold their own until replaced
+        log.warning("reloaded: workers now take release %s", fresh.extensions["scokg"].runtime.store.version)
+
+
+def run_server(settings: Settings) -> None:
     if settings.update_token and settings.workers > 1:
         raise ConfigError("--update-token needs --workers 1: each worker holds its own copy of the graph, "
                           "so an update would reach only one of them",
                           hint="serve with --workers 1, or load releases with 'scokg load' into a shared store")
     check_port(settings.host, settings.port)
-    if settings.server == "granian" and not settings.debug:
-        return run_granian(settings)
-    if settings.server not in ("gunicorn", "granian"):
-        raise ConfigError(f"unknown server {settings.server!r}", hint="use gunicorn or granian")
+    master = Master(settings)
     if settings.debug:
-        app = create_app(settings)
-        app.run(host=settings.host, port=settings.port, debug=False, threaded=True, use_reloader=False)
+        master.app.extensions["scokg"].runtime.start_executor()
+        master.app.run(host=settings.host, port=settings.port, debug=False, threaded=True, use_reloader=False)
         return
-    # Load (and validate) once in the master, so a bad release fails before any worker starts;
-    # each worker then forks its own query executors while it is still single-threaded.
-    app = create_app(settings, start_executor=False)
-
-    def post_worker_init(worker):
-        worker.wsgi.extensions["scokg"].runtime.start_executor()
-
-    def when_ready(_arbiter):
-        # In the master: a changed release on disk becomes a SIGHUP, reloaded (or refused) like one sent by hand.
-        if settings.watch > 0:
-            ReleaseWatcher(settings.root, settings.watch).start()
-
-    class Server(BaseApplication):
-        def load_config(self):
-            self.cfg.set("bind", f"[{settings.host}]:{settings.port}" if ":" in settings.host
-                         else f"{settings.host}:{settings.port}")
-            self.cfg.set("workers", settings.workers)
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", settings.threads)
-            self.cfg.set("preload_app", True)
-            self.cfg.set("timeout", int(settings.query_timeout) + 30)
-            self.cfg.set("keepalive", 5)
-            # SPARQLWrapper sends long queries by GET: the endpoint enforces max_query_bytes itself, as JSON
-            self.cfg.set("limit_request_line", 0)
-            self.cfg.set("post_worker_init", post_worker_init)
-            self.cfg.set("when_ready", when_ready)
-            self.cfg.set("accesslog", "-")
-            self.cfg.set("access_log_format", ACCESS_LOG_FORMAT)
-
-        def load(self):
-            return app
-
-        def reload(self):
-            # SIGHUP: gunicorn calls this, then forks new workers from self.callable and retires the old ones
-            # gracefully, so each request sees one whole release. A release that fails is refused: old one stays.
-            super().reload()
-            fresh = load_release(settings)
-            if fresh is not None:
-                old: Flask | None = self.callable  # type: ignore[has-type]  # gunicorn's attribute
-                self.callable = fresh
-                if old is not None:
-                    old.extensions["scokg"].runtime.close()
-
-    Server().run()
-
-
-def run_granian(settings) -> None:
-    """Granian's Rust HTTP layer in front of the same app; each worker builds the app with create_app()."""
-    # Published (and validated) once here; the workers read the same settings from the environment and find the
-    # release already built.
-    create_app(settings, start_executor=False).extensions["scokg"].runtime.close()
-    os.environ.update(settings_environ(settings))
-    Granian("scokg.web.app:create_app", factory=True, address=settings.host, port=settings.port,
-            interface=Interfaces.WSGI, workers=settings.workers, blocking_threads=settings.threads,
-            respawn_failed_workers=True, log_access=True).serve()
+    server = Granian(
+        "scokg", address=settings.host, port=settings.port, interface=Interfaces.WSGI, workers=settings.workers,
+        blocking_threads=threads_of(settings), respawn_failed_workers=True, respawn_interval=RESPAWN_INTERVAL,
+        workers_kill_timeout=int(settings.query_timeout) + 5, log_access=True)
+    server.on_reload(master.reload)
+    if settings.watch > 0:
+        server.on_startup(lambda: ReleaseWatcher(settings.root, settings.watch).start())
+    server.serve(target_loader=master.worker_app, wrap_loader=True)
