@@ -77,6 +77,11 @@ class Settings:
                                       "'scokg link'.")
     watch: float = _setting(0.0, "Seconds between checks of the source files for a new release, reloaded like a "
                             "SIGHUP; 0 turns watching off.")
+    access_log: str = _setting("common", "Access log of serve, one line per request (time, client, method, path "
+                               "without its query string, status, bytes, duration, cache, query hash, request id): "
+                               "common, json (JSON lines) or off.", flag="--access-log")
+    metrics: str = _setting("auto", "Prometheus metrics at /metrics: on, off, or auto (on when serving on a "
+                            "loopback interface only).", flag="--metrics")
     debug: bool = _setting(False, "Show debugging details (never in production).")
 
     @property

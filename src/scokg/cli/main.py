@@ -22,6 +22,7 @@ from .common import EXIT_CODES, Failure, failure, settings_from
 from .link import link
 from .load import load
 from .query import run_cli_query
+from .stats import stats
 
 
 def _show_settings(ctx, _param, value):
@@ -163,6 +164,11 @@ def serve(ctx, more, no_validate, debug, **values):
       SCOKG_QUERY_TIMEOUT=5 scokg serve
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    access = logging.getLogger("scokg.access")  # the access log: one bare line per request, on stdout
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    access.addHandler(handler)
+    access.propagate = False
     settings = settings_from(ctx, **dict(more), **values, validate="false" if no_validate else None,
                              debug="true" if debug else None)
     try:
@@ -196,3 +202,4 @@ def get(ctx, path, accept):
 cli.add_command(anchor)
 cli.add_command(link)
 cli.add_command(load)
+cli.add_command(stats)

@@ -20,6 +20,7 @@ import struct
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 
 from ..errors import QueryTimeout, QueryTooComplex, ScokgError
 
@@ -116,13 +117,14 @@ class _Worker:
 class QueryExecutor:
     """A pool of killable executor processes over one store."""
 
-    def __init__(self, store, processes: int = 2):
+    def __init__(self, store, processes: int = 2, on_restart: Callable[[], object] | None = None):
         self._lock = threading.Lock()
         self._idle: deque[_Worker] = deque()
         self._available = threading.Semaphore(0)
         self._size = max(1, processes)
         self._closed = False
         self._generation = 0  # bumped by every update: older executors hold an older copy of the graph
+        self._on_restart = on_restart or (lambda: None)  # an executor killed at the time limit or dead
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         pid = os.fork()
         if pid == 0:  # the zygote
@@ -187,11 +189,13 @@ class QueryExecutor:
             status, value = _recv(worker.sock)
         except TimeoutError:
             worker.kill()
+            self._on_restart()
             self._release(self._spawn())
             raise QueryTimeout(f"the query ran longer than the time limit of {timeout:g} s and was stopped",
                                hint="add a LIMIT or narrow the patterns") from None
         except (EOFError, OSError) as exc:
             worker.kill()
+            self._on_restart()
             self._release(self._spawn())
             log.warning("a query executor died (%s) on: %.200r", exc, args[0] if args else "")
             raise QueryTooComplex("the query engine failed on this query: it is probably nested or chained too "

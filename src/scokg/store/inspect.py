@@ -38,6 +38,7 @@ _TOKEN = re.compile(
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _SERVICE_WORD = re.compile(r"(?<![\w:?$])SERVICE(?![\w:-])", re.I)
 _FROM_WORD = re.compile(r"(?<![\w:?$])FROM(?![\w:-])", re.I)
+_FORM = re.compile(r"(?<![\w:?$])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:-])", re.I)
 _LIMIT = re.compile(r"(?<![\w:?$])LIMIT\s+(\d+)", re.I)
 _UPDATE_WORDS = re.compile(r"(?<![\w:?$])(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)(?![\w:-])", re.I)
 _DATASET_WORDS = re.compile(r"(?<![\w:?$])(USING|WITH)(?![\w:-])", re.I)
@@ -54,6 +55,7 @@ class Inspection:
 
     depth: int
     limit: int | None = None  # the top-level LIMIT: the answer has at most this many rows
+    form: str = ""  # SELECT, ASK, CONSTRUCT or DESCRIBE, as the text says (for the metrics; the engine decides)
     has_dataset: bool = False
     services: tuple[str, ...] = ()
     loads: tuple[str, ...] = ()
@@ -151,29 +153,31 @@ def inspect_query(text: str, base_iri: str | None = None) -> Inspection:
     code = code_only(text)
     depth = nesting_depth(code)
     limit = top_level_limit(code)
+    found_form = _FORM.search(code)
+    form = found_form.group(1).upper() if found_form else ""
     lowered = expand_escapes(text).lower()
     maybe_service, maybe_from = "service" in lowered, "from" in lowered
     if not (maybe_service or maybe_from):
-        return Inspection(depth, limit)
+        return Inspection(depth, limit, form)
     try:
         parsed = sparql_parser.Query.parse_string(text, parse_all=True)
         prologue = translatePrologue(parsed[0], base_iri)
     except (ParseException, RecursionError, ValueError, TypeError) as exc:
         has_dataset = bool(_FROM_WORD.search(code))
         if maybe_service:
-            return Inspection(depth, limit, has_dataset, unknown=f"the query does not parse ({_short(exc)})")
-        return Inspection(depth, limit, has_dataset)
+            return Inspection(depth, limit, form, has_dataset, unknown=f"the query does not parse ({_short(exc)})")
+        return Inspection(depth, limit, form, has_dataset)
     found: dict[str, list] = {"ServiceGraphPattern": [], "DatasetClause": []}
     _walk(parsed[1], found)
     try:
         services = _targets(prologue, found["ServiceGraphPattern"], "term")
     except Exception as exc:  # noqa: BLE001 - rdflib raises bare Exception for an undeclared prefix
-        return Inspection(depth, limit, bool(found["DatasetClause"]),
+        return Inspection(depth, limit, form, bool(found["DatasetClause"]),
                           unknown=f"a SERVICE target does not resolve ({_short(exc)})")
     unknown = None
     if len(_SERVICE_WORD.findall(code)) > len(services):
         unknown = "the query's SERVICE clauses could not all be told apart"
-    return Inspection(depth, limit, bool(found["DatasetClause"]), tuple(services), unknown=unknown)
+    return Inspection(depth, limit, form, bool(found["DatasetClause"]), tuple(services), unknown=unknown)
 
 
 @lru_cache(maxsize=256)

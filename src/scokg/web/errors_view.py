@@ -26,8 +26,11 @@ def error_response(status: int, message: str, hint: str | None = None, headers=N
     body = {"ok": False, "error": message, "status": status}
     if hint:
         body["hint"] = hint
+    rid = request.environ.get("scokg.request_id")
+    if rid:
+        body["request_id"] = rid  # the same as in the access log: a user's report can be found there
     if wants_html():
-        html = render_template("error.html", status=status, message=message, hint=hint)
+        html = render_template("error.html", status=status, message=message, hint=hint, request_id=rid)
         response = Response(html, status=status, mimetype="text/html")
     else:
         response = Response(json.dumps(body) + "\n", status=status, mimetype="application/json")

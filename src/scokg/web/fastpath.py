@@ -1,5 +1,6 @@
-"""What answers beneath Flask: /sparql goes straight to the protocol endpoint, and a repeated GET of a page is
-answered from the worker's one cache without routing.
+"""What answers beneath Flask: /sparql goes straight to the protocol endpoint; /health, /ready and /metrics are
+answered here; a repeated GET of a page comes from the worker's one cache without routing. Every request gets its
+id, its metrics and its access-log line here.
 
 The graph is read-only between releases, so a page is a function of the release, the host, the path, the query
 string and the negotiation headers. Only responses that declare themselves ``public`` cacheable and are small
@@ -8,12 +9,19 @@ are kept; Range requests and requests with credentials always reach Flask.
 
 from __future__ import annotations
 
+import logging
+import time
+
 from flask import Flask
 
+from . import ops
+from .protocol import Reply
+from .runtime import Runtime
 from .sparql import SparqlEndpoint
 
 VARY_HEADERS = ("HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE")
 REVALIDATION_HEADERS = ("etag", "cache-control", "vary", "access-control-allow-origin")
+access_log = logging.getLogger("scokg.access")
 
 
 class Dispatcher:
@@ -21,20 +29,68 @@ class Dispatcher:
         self.app = app
         self.flask_wsgi = flask_wsgi
         self.sparql = SparqlEndpoint(app, flask_wsgi)
+        settings = app.config["SCOKG_SETTINGS"]
+        self.log_style = settings.access_log
+        self.metrics_on = settings.metrics == "on" or (
+            settings.metrics == "auto" and settings.host in ("127.0.0.1", "localhost", "::1"))
+
+    @property
+    def runtime(self) -> Runtime:
+        return self.app.extensions["scokg"].runtime
 
     def __call__(self, environ, start_response):
+        started = time.perf_counter()
+        rid = environ["scokg.request_id"] = ops.request_id(environ)
+        seen: dict = {}
+
+        def respond(status, headers, exc_info=None):
+            seen["status"] = status
+            seen["type"] = next((v for k, v in headers if k.lower() == "content-type"), "")
+            return start_response(status, [*headers, ("X-Request-Id", rid)], exc_info)
+
+        body = self.route(environ, respond)
+        return self._finish(body, environ, seen, started)
+
+    def _finish(self, body, environ, seen: dict, started: float):
+        """Count and log the request once its body has gone out (a file may be streamed)."""
+        size = 0
+        try:
+            for chunk in body:
+                size += len(chunk)
+                yield chunk
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+            seconds = time.perf_counter() - started
+            status = seen.get("status", "500")
+            family = ops.family_of(environ.get("PATH_INFO", ""))
+            metrics = self.runtime.metrics
+            metrics.requests.labels(family=family, status=status[:3]).inc()
+            media = seen.get("type", "").split(";")[0].strip() or "-"
+            metrics.duration.labels(family=family, format=media).observe(seconds)
+            if self.log_style != "off":
+                access_log.info(ops.access_line(self.log_style, environ, status, size, seconds,
+                                                environ.get("scokg.cache", "-"), environ["scokg.request_id"],
+                                                ops.query_hash(environ) if family == "sparql" else "-"))
+
+    def route(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         if path == "/sparql":
             return self.sparql(environ, start_response)
+        if path in ("/health", "/ready", "/metrics") and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            return self._ops(path, environ, start_response)
         method = environ.get("REQUEST_METHOD")
         if method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in environ or "HTTP_RANGE" in environ:
             return self.flask_wsgi(environ, start_response)
-        runtime = self.app.extensions["scokg"].runtime
+        runtime = self.runtime
         cache = runtime.cache
         key = ("page", runtime.store.version, environ.get("HTTP_HOST", ""), path, environ.get("QUERY_STRING", ""),
                *(environ.get(h, "") for h in VARY_HEADERS))
         entry = cache.get(key)
         if entry is not None:
+            runtime.metrics.cache_hits.labels(kind="page").inc()
+            environ["scokg.cache"] = "hit"
             status, headers, body, etag = entry
             inm = environ.get("HTTP_IF_NONE_MATCH")
             if inm and etag and (etag in inm or inm.strip() == "*"):
@@ -52,6 +108,8 @@ class Dispatcher:
         status, headers = captured.get("status", ""), captured.get("headers", [])
         if method != "GET" or not status.startswith("200") or not _cacheable(headers):
             return result
+        runtime.metrics.cache_misses.labels(kind="page").inc()
+        environ["scokg.cache"] = "miss"
         try:
             body = b"".join(result)
         finally:
@@ -61,6 +119,21 @@ class Dispatcher:
         etag = next((v for k, v in headers if k.lower() == "etag"), None)
         cache.put(key, (status, headers, body, etag))
         return [body]
+
+    def _ops(self, path: str, environ, start_response):
+        runtime = self.runtime
+        if path == "/health":
+            reply = ops.health(runtime)
+        elif path == "/ready":
+            reloading = self.app.config.get("SCOKG_RELOADING")
+            reply = ops.ready(runtime, bool(reloading is not None and reloading.value))
+        elif self.metrics_on:
+            reply = Reply(200, [("Content-Type", "text/plain; version=0.0.4; charset=utf-8"),
+                                ("Cache-Control", "no-store")], runtime.metrics.exposition())
+        else:
+            return self.flask_wsgi(environ, start_response)  # a 404 like any other path
+        start_response(reply.status_line, reply.headers)
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [reply.body]
 
 
 def _cacheable(headers) -> bool:

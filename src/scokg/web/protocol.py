@@ -146,9 +146,11 @@ def read_request(environ, max_bytes: int) -> ProtocolRequest:
 
 
 def error_reply(status: int, message: str, hint: str | None = None,
-                extra: list[tuple[str, str]] | None = None) -> Reply:
+                extra: list[tuple[str, str]] | None = None, request_id: str | None = None) -> Reply:
     body: dict = {"ok": False, "error": message, "status": status}
     if hint:
         body["hint"] = hint
+    if request_id:
+        body["request_id"] = request_id  # the same as in the access log: a user's report can be found there
     headers = [("Content-Type", "application/json"), ("Vary", "Accept"), *CORS, *(extra or [])]
     return Reply(status, headers, (json.dumps(body, ensure_ascii=False) + "\n").encode("utf-8"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ from ..store.base import PUBLISHED, Answer, Dataset
 from ..store.executor import QueryExecutor
 from ..store.oxigraph import OxigraphStore, open_release
 from .cache import ByteCache
+from .metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,8 @@ class Runtime:
     cache: ByteCache
     executor: QueryExecutor | None = None
     release: Release | None = None  # None for a remote store: its data and dumps live elsewhere
+    metrics: Metrics = field(default_factory=Metrics)
+    load_seconds: float = 0.0
     counts: dict = field(default_factory=dict)
 
     _update_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -44,24 +48,42 @@ class Runtime:
         executors' zygote too and replaces them, so the time limit holds for a server that accepts updates.
         """
         if self.executor is None and isinstance(self.store, OxigraphStore):
-            self.executor = QueryExecutor(self.store, self.settings.query_workers)
+            self.executor = QueryExecutor(self.store, self.settings.query_workers,
+                                          on_restart=self.metrics.executor_restarts.inc)
 
     def execute(self, text, select_type, graph_type, *, dataset: Dataset = PUBLISHED, timeout=None,
-                row_bound: int | None = None) -> Answer:
+                row_bound: int | None = None, cached: bool = True) -> Answer:
+        return self.answer(text, select_type, graph_type, dataset=dataset, timeout=timeout, row_bound=row_bound,
+                           cached=cached)[0]
+
+    def answer(self, text, select_type, graph_type, *, dataset: Dataset = PUBLISHED, timeout=None,
+               row_bound: int | None = None, cached: bool = True) -> tuple[Answer, bool]:
+        """The answer to a query, and whether it came from the cache."""
         timeout = timeout or self.settings.query_timeout
         key = ("answer", self.store.version, text, dataset, select_type, graph_type)
-        answer = self.cache.get(key)
+        answer = self.cache.get(key) if cached else None
         if answer is not None:
-            return answer
+            self.metrics.cache_hits.labels(kind="answer").inc()
+            return answer, True
+        if cached:
+            self.metrics.cache_misses.labels(kind="answer").inc()
         max_rows = self.settings.max_rows
         if self.executor is not None:
-            answer = self.executor.call("execute", text, select_type, graph_type, timeout=timeout, dataset=dataset,
-                                        max_rows=max_rows, row_bound=row_bound)
+            answer = self.executor.call("execute", text, select_type, graph_type, timeout=timeout,
+                                        dataset=dataset, max_rows=max_rows, row_bound=row_bound)
         else:
             answer = self.store.execute(text, select_type, graph_type, dataset=dataset, max_rows=max_rows,
                                         row_bound=row_bound)
-        self.cache.put(key, answer)
-        return answer
+        if cached:
+            self.cache.put(key, answer)
+        return answer, False
+
+    def triples(self) -> int:
+        """Triples in the published default graph, counted once per release."""
+        key = ("triples", self.store.version)
+        if key not in self.counts:
+            self.counts[key] = self.store.count()
+        return self.counts[key]
 
     def update(self, text: str) -> str:
         """Apply a SPARQL Update; returns the new dataset version."""
@@ -83,6 +105,7 @@ class Runtime:
 
 def open_runtime(settings, start_executor: bool = True) -> Runtime:
     """Publish the release (validated once, dumps and VoID written), open the store, and start executors."""
+    started = time.perf_counter()
     release = None
     store: Store
     if settings.backend == "oxigraph":
@@ -90,7 +113,8 @@ def open_runtime(settings, start_executor: bool = True) -> Runtime:
         store = open_release(release, settings)
     else:
         store = open_store(settings)
-    runtime = Runtime(settings, store, ByteCache(settings.cache_bytes), release=release)
+    runtime = Runtime(settings, store, ByteCache(settings.cache_bytes), release=release,
+                      load_seconds=time.perf_counter() - started)
     if start_executor:
         runtime.start_executor()
     return runtime

@@ -12,8 +12,14 @@ and the previous one keeps serving.
 from __future__ import annotations
 
 import errno
+import json
 import logging
+import multiprocessing
 import socket
+import threading
+import time
+import urllib.request
+from pathlib import Path
 
 from flask import Flask
 from granian import Granian
@@ -22,6 +28,7 @@ from granian.constants import Interfaces
 from ..config import Settings
 from ..errors import ConfigError, ScokgError, ValidationFailed
 from .app import create_app
+from .metrics import enable_multiprocess
 from .reload import ReleaseWatcher
 
 log = logging.getLogger("scokg.server")
@@ -48,11 +55,22 @@ def threads_of(settings: Settings) -> int:
 
 
 class Master:
-    """What the master process holds: the app of the current release, which every worker forked later takes."""
+    """What the master process holds: the app of the current release, which every worker forked later takes, and
+    the flag in shared memory that tells every worker's /ready that a new release is loading."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.app: Flask = create_app(settings, start_executor=False)
+        self.reloading = multiprocessing.Value("b", 0)  # before any fork: every worker shares it
+        self.app: Flask = self._app()
+
+    def _app(self) -> Flask:
+        app = create_app(self.settings, start_executor=False)
+        app.config["SCOKG_RELOADING"] = self.reloading
+        runtime = app.extensions["scokg"].runtime
+        runtime.metrics.release.labels(version=runtime.store.version).set(1)
+        runtime.metrics.release_load.set(runtime.load_seconds)
+        runtime.metrics.release_triples.set(runtime.triples())
+        return app
 
     def worker_app(self, _target=None) -> Flask:
         """Called in a freshly forked worker, still single-threaded: its own executors over the inherited store."""
@@ -61,16 +79,44 @@ class Master:
 
     def reload(self) -> None:
         """Build the release on disk; keep the old one if it does not load or does not conform."""
+        self.reloading.value = 1
         try:
-            fresh = create_app(self.settings, start_executor=False)
+            fresh = self._app()
         except ScokgError as exc:
             detail = exc.report.format() if isinstance(exc, ValidationFailed) else str(exc)
             log.error("reload refused, the previous release keeps serving: %s", detail)
             return
+        finally:
+            self.reloading.value = 0
         old, self.app = self.app, fresh
-        if old is not fresh:
-            old.extensions["scokg"].runtime.close()  # the master's copy; the workers hold their own until replaced
+        old_runtime = old.extensions["scokg"].runtime
+        if old_runtime.store.version != fresh.extensions["scokg"].runtime.store.version:
+            old_runtime.metrics.release.labels(version=old_runtime.store.version).set(0)
+        old_runtime.close()  # the master's copy; the workers hold their own until granian replaces them
         log.warning("reloaded: workers now take release %s", fresh.extensions["scokg"].runtime.store.version)
+        self.announce_when_ready()
+
+    def announce_when_ready(self) -> None:
+        """Log once the server answers /ready (the new workers have the release), for whoever watches the log."""
+        url = f"http://{self.settings.host}:{self.settings.port}/ready"
+        if ":" in self.settings.host:
+            url = f"http://[{self.settings.host}]:{self.settings.port}/ready"
+
+        def wait() -> None:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                try:
+                    with urllib.request.urlopen(url, timeout=2) as r:
+                        if r.status == 200:
+                            log.warning("ready at %s (release %s)", url.removesuffix("/ready"),
+                                        json.loads(r.read())["release"])
+                            return
+                except OSError:
+                    pass
+                time.sleep(0.25)
+            log.error("not ready after 120 s: %s", url)
+
+        threading.Thread(target=wait, name="scokg-ready", daemon=True).start()
 
 
 def run_server(settings: Settings) -> None:
@@ -79,6 +125,8 @@ def run_server(settings: Settings) -> None:
                           "so an update would reach only one of them",
                           hint="serve with --workers 1, or load releases with 'scokg load' into a shared store")
     check_port(settings.host, settings.port)
+    if not settings.debug:
+        enable_multiprocess(Path(settings.instance) / "metrics")
     master = Master(settings)
     if settings.debug:
         master.app.extensions["scokg"].runtime.start_executor()
@@ -87,8 +135,9 @@ def run_server(settings: Settings) -> None:
     server = Granian(
         "scokg", address=settings.host, port=settings.port, interface=Interfaces.WSGI, workers=settings.workers,
         blocking_threads=threads_of(settings), respawn_failed_workers=True, respawn_interval=RESPAWN_INTERVAL,
-        workers_kill_timeout=int(settings.query_timeout) + 5, log_access=True)
+        workers_kill_timeout=int(settings.query_timeout) + 5, log_access=False)  # ours: web/ops
     server.on_reload(master.reload)
+    server.on_startup(master.announce_when_ready)
     if settings.watch > 0:
         server.on_startup(lambda: ReleaseWatcher(settings.root, settings.watch).start())
     server.serve(target_loader=master.worker_app, wrap_loader=True)

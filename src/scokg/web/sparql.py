@@ -62,10 +62,19 @@ class SparqlEndpoint:
         try:
             reply = self.handle(environ)
         except ScokgError as exc:
+            metrics = self.runtime.metrics
+            if isinstance(exc, Forbidden):
+                metrics.refused.labels(what="update").inc()
+            elif isinstance(exc, ServiceRefused):
+                metrics.refused.labels(what="service").inc()
+            elif isinstance(exc, QueryTimeout):
+                metrics.timeouts.inc()
             reply = failure(exc, environ)
-        except Exception:
-            log.exception("unexpected error on %s %s", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"))
-            reply = error_reply(500, "internal server error")
+        except Exception:  # a server fault: logged with its traceback, answered without it
+            rid = environ.get("scokg.request_id")
+            log.exception("unexpected error on %s %s (request %s)", environ.get("REQUEST_METHOD"),
+                          environ.get("PATH_INFO"), rid)
+            reply = error_reply(500, "internal server error", request_id=rid)
         if reply is None:
             return self.flask_wsgi(environ, start_response)
         start_response(reply.status_line, reply.headers)
@@ -107,8 +116,8 @@ class SparqlEndpoint:
         if inm and (etag in inm or inm.strip() == "*"):
             return Reply(304, [*caching, *CORS])
         try:
-            answer = runtime.execute(text, select_type, graph_type, dataset=dataset, timeout=timeout,
-                                     row_bound=info.limit)
+            answer, hit = runtime.answer(text, select_type, graph_type, dataset=dataset, timeout=timeout,
+                                         row_bound=info.limit)
         except QuerySyntaxError:
             if inspect.looks_like_update(text):
                 raise Forbidden("this endpoint is read-only: update operations are refused",
@@ -119,6 +128,8 @@ class SparqlEndpoint:
                 exc.status = 504
                 exc.message = f"the federated query did not finish within {timeout:g} s"
             raise
+        environ["scokg.cache"] = "hit" if hit else "miss"
+        runtime.metrics.queries.labels(form=info.form or "other").inc()
         return answer_reply(answer, caching, self.settings.max_rows)
 
     # -- updates --------------------------------------------------------------------------------
@@ -198,10 +209,12 @@ def content_type(media_type: str) -> str:
 def failure(exc: ScokgError, environ) -> Reply:
     """A client's fault as itself (4xx with its message); a server's as a logged, generic 500."""
     extra = [("Allow", ", ".join(exc.allow))] if isinstance(exc, MethodNotAllowed) else []
+    rid = environ.get("scokg.request_id")
     if exc.status >= 500 and exc.status not in (502, 503, 504):
-        log.error("internal error on %s %s", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), exc_info=exc)
-        return error_reply(500, "internal server error")
-    return error_reply(exc.status, exc.message, exc.hint, extra)
+        log.error("internal error on %s %s (request %s)", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"),
+                  rid, exc_info=exc)
+        return error_reply(500, "internal server error", request_id=rid)
+    return error_reply(exc.status, exc.message, exc.hint, extra, request_id=rid)
 
 
 def check_iris(iris: list[str]) -> None:
@@ -214,17 +227,21 @@ def check_iris(iris: list[str]) -> None:
                              hint="default-graph-uri, named-graph-uri and using-graph-uri take absolute IRIs") from None
 
 
+class ServiceRefused(BadRequest):
+    """A SERVICE the server will not call."""
+
+
 def check_targets(info: inspect.Inspection, allow: tuple[str, ...], what: str = "query") -> None:
     """Refuse, before anything runs, a SERVICE whose endpoint is off the allow-list or cannot be established."""
     hint = "SERVICE may call only the allow-listed endpoints: " + (", ".join(allow) or "none (federation is off)")
     if info.unknown:
-        raise BadRequest(f"the {what}'s SERVICE endpoints cannot be established: {info.unknown}", hint=hint)
+        raise ServiceRefused(f"the {what}'s SERVICE endpoints cannot be established: {info.unknown}", hint=hint)
     for iri in info.services:
         if iri.startswith("?"):
-            raise BadRequest(f"SERVICE {iri} is not allowed: a variable endpoint is known only while the {what} runs",
-                             hint=hint)
+            raise ServiceRefused(f"SERVICE {iri} is not allowed: a variable endpoint is known only while the {what} "
+                                 "runs", hint=hint)
         if iri not in allow:
-            raise BadRequest(f"SERVICE <{iri}> is not allowed", hint=hint)
+            raise ServiceRefused(f"SERVICE <{iri}> is not allowed", hint=hint)
 
 
 def choose_formats(params, accept) -> tuple[str | None, str | None]:

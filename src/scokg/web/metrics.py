@@ -1,0 +1,126 @@
+"""What an operator counts: Prometheus metrics of requests, queries, the cache, the executors and the release.
+
+Under ``scokg serve`` every worker writes its own files (prometheus_client's multiprocess mode, switched on by
+the master before any worker exists) and /metrics adds them up, so the figures are the server's, whichever
+worker answers. An app made in-process (tests, ``scokg get``) counts in memory.
+
+>>> m = Metrics()
+>>> m.queries.labels(form="SELECT").inc()
+>>> b"scokg_queries_total" in m.exposition()
+True
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, values
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.parser import text_string_to_metric_families
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+# seconds: a cached answer takes about a tenth of a millisecond, a query at the time limit ten seconds
+BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+
+
+def enable_multiprocess(folder: Path) -> None:
+    """Count in files under ``folder`` from now on (call in the master, before any metric exists or worker
+    forks): prometheus_client picks its storage when imported, so it is told again here."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ[MULTIPROC_ENV] = str(folder)
+    values.ValueClass = values.MultiProcessValue()
+
+
+def multiprocess_folder() -> str | None:
+    return os.environ.get(MULTIPROC_ENV) if values.ValueClass is not values.MutexValue else None
+
+
+class Metrics:
+    """The metrics of one app (registered in its own registry, so that several apps in one process do not
+    clash)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        r = self.registry
+        self.requests = Counter("scokg_requests", "HTTP requests answered, by route family and status.",
+                                ["family", "status"], registry=r)
+        self.duration = Histogram("scokg_request_duration_seconds", "Time to answer, by route family and format.",
+                                  ["family", "format"], buckets=BUCKETS, registry=r)
+        self.queries = Counter("scokg_queries", "SPARQL queries run or answered from the cache, by form.",
+                               ["form"], registry=r)
+        self.timeouts = Counter("scokg_query_timeouts", "Queries stopped at the time limit (503 or 504).",
+                                registry=r)
+        self.refused = Counter("scokg_refused", "Requests refused before anything ran: an update on a read-only "
+                               "server, a SERVICE off the allow-list.", ["what"], registry=r)
+        self.cache_hits = Counter("scokg_cache_hits", "Answers and pages served from the cache.", ["kind"],
+                                  registry=r)
+        self.cache_misses = Counter("scokg_cache_misses", "Answers and pages the cache did not hold.", ["kind"],
+                                    registry=r)
+        self.executor_restarts = Counter("scokg_executor_restarts", "Query executor processes replaced (after a "
+                                         "time limit or a crash).", registry=r)
+        self.release = Gauge("scokg_release_info", "The release being served (1), by version.", ["version"],
+                             multiprocess_mode="mostrecent", registry=r)
+        self.release_load = Gauge("scokg_release_load_seconds", "Seconds the release took to load and validate.",
+                                  multiprocess_mode="mostrecent", registry=r)
+        self.release_triples = Gauge("scokg_release_triples", "Triples in the published default graph.",
+                                     multiprocess_mode="mostrecent", registry=r)
+
+    def exposition(self) -> bytes:
+        """The text format of every process's metrics (or of this process's, when counting in memory)."""
+        folder = multiprocess_folder()
+        if folder is None:
+            return generate_latest(self.registry)
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry, path=folder)
+        return generate_latest(registry)
+
+
+def summarize(exposition: str) -> dict:
+    """The figures ``scokg stats`` shows, read from a /metrics text: counts by label, latency quantiles per route
+    family (from the histogram buckets), the cache hit ratio and the release."""
+    out: dict = {"requests": {}, "queries": {}, "refused": {}, "latency_ms": {}, "timeouts": 0.0,
+                 "executor_restarts": 0.0, "cache": {}, "release": None, "release_triples": None}
+    buckets: dict[str, dict[float, float]] = {}
+    for metric in text_string_to_metric_families(exposition):
+        for s in metric.samples:
+            labels = s.labels
+            if s.name == "scokg_requests_total":
+                key = f"{labels['family']} {labels['status']}"
+                out["requests"][key] = out["requests"].get(key, 0) + s.value
+            elif s.name == "scokg_queries_total":
+                out["queries"][labels["form"]] = out["queries"].get(labels["form"], 0) + s.value
+            elif s.name == "scokg_refused_total":
+                out["refused"][labels["what"]] = out["refused"].get(labels["what"], 0) + s.value
+            elif s.name == "scokg_query_timeouts_total":
+                out["timeouts"] += s.value
+            elif s.name == "scokg_executor_restarts_total":
+                out["executor_restarts"] += s.value
+            elif s.name in ("scokg_cache_hits_total", "scokg_cache_misses_total"):
+                slot = out["cache"].setdefault(labels["kind"], {"hits": 0.0, "misses": 0.0})
+                slot["hits" if "hits" in s.name else "misses"] += s.value
+            elif s.name == "scokg_request_duration_seconds_bucket":
+                le = float("inf") if labels["le"] == "+Inf" else float(labels["le"])
+                per = buckets.setdefault(labels["family"], {})
+                per[le] = per.get(le, 0) + s.value
+            elif s.name == "scokg_release_info" and s.value:
+                out["release"] = labels["version"]
+            elif s.name == "scokg_release_triples":
+                out["release_triples"] = int(s.value)
+    for route, per in buckets.items():
+        out["latency_ms"][route] = {q: _quantile(per, q) for q in (0.5, 0.9, 0.99)}
+    return out
+
+
+def _quantile(buckets: dict[float, float], q: float) -> float | None:
+    """The upper bound (ms) of the bucket that holds the q-quantile, as Prometheus' histogram_quantile bounds it."""
+    ordered = sorted(buckets.items())
+    total = ordered[-1][1] if ordered else 0
+    if not total:
+        return None
+    for le, count in ordered:
+        if count >= q * total:
+            return le * 1000 if le != float("inf") else None
+    return None

@@ -1,0 +1,151 @@
+"""Run it in production (issue 16): /health, /ready, /metrics counted across workers, the access log with request
+ids, and `scokg stats` — against `scokg serve` with 2 workers on 127.0.0.1."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from scokg.cli import cli
+from scokg.web.metrics import summarize
+from scokg.web.ops import request_id
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from generate import generate  # noqa: E402
+from load import scokg_server  # noqa: E402
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+JSON = {"Accept": "application/sparql-results+json"}
+
+
+def test_a_request_id_is_the_clients_when_plain_else_new():
+    assert request_id({"HTTP_X_REQUEST_ID": "report-42"}) == "report-42"
+    ids = {request_id({"HTTP_X_REQUEST_ID": "no spaces allowed"}) for _ in range(3)}
+    assert len(ids) == 3 and all(len(i) == 16 for i in ids)
+
+
+def test_health_ready_and_request_ids_in_process(client):
+    health = client.get("/health").get_json()
+    assert health["ok"] and health["status"] == "alive" and health["triples"] > 0
+    ready = client.get("/ready")
+    assert ready.status_code == 200 and ready.get_json()["status"] == "ready"
+    r = client.get("/sparql?query=SELEC", headers={"X-Request-Id": "my-report-1", **JSON})
+    assert r.status_code == 400 and r.headers["X-Request-Id"] == "my-report-1"
+    assert r.get_json()["request_id"] == "my-report-1"
+    page = client.get("/no/such/page", headers={"Accept": "application/json"})
+    assert page.status_code == 404 and page.get_json()["request_id"] == page.headers["X-Request-Id"]
+
+
+def _get(conn: http.client.HTTPConnection, path: str, headers=None) -> tuple[int, dict, bytes]:
+    conn.request("GET", path, headers=headers or JSON)
+    r = conn.getresponse()
+    return r.status, dict(r.getheaders()), r.read()
+
+
+def _metrics(url: str) -> dict:
+    with urllib.request.urlopen(url + "/metrics", timeout=10) as r:
+        return summarize(r.read().decode())
+
+
+@pytest.mark.slow
+def test_metrics_count_a_known_mix_exactly_across_two_workers_and_the_log_has_each_request(tiny_copy, tmp_path):
+    log = tmp_path / "serve.log"
+    extra = ("--no-validate", "--query-timeout", "1", "--metrics", "on", "--instance", str(tmp_path / "instance"))
+    with scokg_server(workers=2, root=tiny_copy, extra=extra, log=log) as (url, _proc):
+        before = _metrics(url)  # the start-up check of /ready and the first /sparql probe are counted too
+        host, port = urlsplit(url).hostname, urlsplit(url).port
+        queries = [f"SELECT ?s WHERE {{ ?s ?p ?o }} LIMIT {n}" for n in (1, 2, 3)]
+        for q in queries:  # one connection per query: one worker, so a miss then three hits
+            conn = http.client.HTTPConnection(host, port, timeout=10)
+            for _ in range(4):
+                assert _get(conn, "/sparql?query=" + quote(q))[0] == 200
+            conn.close()
+        conn = http.client.HTTPConnection(host, port, timeout=30)
+        status, headers, body = _get(conn, "/sparql?query=" + quote(RUNAWAY))
+        assert status == 503
+        conn.request("POST", "/sparql", body="INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+                     headers={"Content-Type": "application/sparql-update"})
+        refused = conn.getresponse()
+        refused_id = json.loads(refused.read())["request_id"]
+        assert refused.status == 403 and refused.getheader("X-Request-Id") == refused_id
+        conn.close()
+        after = _metrics(url)
+    delta = {k: after["requests"].get(k, 0) - before["requests"].get(k, 0) for k in after["requests"]}
+    assert delta.get("sparql 200") == 12 and delta.get("sparql 503") == 1 and delta.get("sparql 403") == 1
+    assert after["queries"].get("SELECT", 0) - before["queries"].get("SELECT", 0) == 12
+    answers = {k: after["cache"]["answer"][k] - before["cache"].get("answer", {}).get(k, 0) for k in ("hits", "misses")}
+    assert answers == {"hits": 9, "misses": 3 + 1}  # the runaway query missed the cache too
+    assert after["timeouts"] - before["timeouts"] == 1 and after["executor_restarts"] - before["executor_restarts"] == 1
+    assert after["refused"].get("update", 0) - before["refused"].get("update", 0) == 1
+    assert after["release"] and after["release_triples"] > 0
+    lines = [line for line in log.read_text().splitlines() if '"GET /sparql' in line or '"POST /sparql' in line]
+    assert len([line for line in lines if " 200 " in line]) >= 12
+    refused_line = next(line for line in lines if f"rid={refused_id}" in line)
+    assert '"POST /sparql HTTP/1.1" 403' in refused_line and "ms " in refused_line
+    assert "INSERT" not in log.read_text(), "the query text stays out of the log (its hash is there)"
+
+
+@pytest.mark.slow
+def test_ready_is_503_while_a_big_release_loads_and_health_stays_200(tiny_copy, tmp_path):
+    log = tmp_path / "serve.log"
+    extra = ("--no-validate", "--instance", str(tmp_path / "instance"))
+    with scokg_server(workers=2, root=tiny_copy, extra=extra, log=log) as (url, proc):
+        with open(tiny_copy / "data" / "generated.nt", "wb") as out:
+            generate(300_000, out)  # a release that takes seconds to load and publish
+        seen: dict[str, set[int]] = {"/ready": set(), "/health": set()}
+        stop = threading.Event()
+
+        def poll(path: str) -> None:
+            while not stop.is_set():
+                try:
+                    with urllib.request.urlopen(url + path, timeout=5) as r:
+                        seen[path].add(r.status)
+                except urllib.error.HTTPError as exc:
+                    seen[path].add(exc.code)
+                    exc.close()
+                except OSError:
+                    seen[path].add(0)  # no answer at all
+                time.sleep(0.05)
+
+        pollers = [threading.Thread(target=poll, args=(p,)) for p in seen]
+        for t in pollers:
+            t.start()
+        try:
+            os.kill(proc.pid, signal.SIGHUP)
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                with urllib.request.urlopen(url + "/health", timeout=5) as r:
+                    if json.loads(r.read())["triples"] > 300_000:
+                        break
+                time.sleep(0.2)
+            else:
+                pytest.fail("the big release was not served within 120 s:\n" + log.read_text()[-3000:])
+            time.sleep(0.5)
+        finally:
+            stop.set()
+            for t in pollers:
+                t.join(timeout=10)
+        assert 503 in seen["/ready"], "/ready never said that a release was loading"
+        assert seen["/health"] == {200}
+        with urllib.request.urlopen(url + "/ready", timeout=5) as r:
+            assert r.status == 200
+
+
+def test_scokg_stats_prints_the_figures_of_a_running_server(live_server):
+    urllib.request.urlopen(live_server.url + "/sparql?query=" + quote("ASK {}"), timeout=10).close()
+    result = CliRunner().invoke(cli, ["stats", "--url", live_server.url])
+    assert result.exit_code == 0, result.output
+    assert "queries by form" in result.output and "ASK" in result.output and "hit ratio" in result.output
+    assert CliRunner().invoke(cli, ["stats", "--url", "http://127.0.0.1:9"]).exit_code == 1
