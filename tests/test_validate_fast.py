@@ -12,7 +12,7 @@ from scokg.graph.shacl_sparql import validate_fast
 from scokg.graph.validate import validate_graph
 from scokg.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
 from scokg.store import build_store
-from test_mutations import MUTATIONS, ROOT, _parse
+from test_mutations import MUTATIONS, ROOT, _parse, mutated
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +28,9 @@ def _fast(data: rdflib.Graph, shapes: rdflib.Graph, ontology: rdflib.Graph):
     return validate_fast(store, shapes, [str(ONTOLOGY_GRAPH), str(DATA_GRAPH)])
 
 
-def _key(report):
-    return sorted({(v.focus, v.shape, v.constraint, v.severity) for v in report.violations})
+def _key(report):  # blank nodes (statements, selectors) carry each engine's own labels: compared as blank nodes
+    return sorted({(v.focus if ":" in v.focus else "_:blank", v.shape, v.constraint, v.severity)
+                   for v in report.violations})
 
 
 def test_real_data_same_as_pyshacl(graphs):
@@ -48,12 +49,9 @@ def test_project_store_directly(graphs):
 
 @pytest.mark.parametrize("name", sorted(MUTATIONS))
 def test_mutation_same_as_pyshacl(graphs, name):
-    data, shapes, ontology = graphs
-    g = rdflib.Graph()
-    for t in data:
-        g.add(t)
-    MUTATIONS[name][0](g)
-    slow, fast = validate_graph(g, shapes, ontology), _fast(g, shapes, ontology)
+    _, shapes, ontology = graphs
+    g, slow, _ = mutated(name)  # the mutated graph and pyshacl's report, shared with tests/test_mutations.py
+    fast = _fast(g, shapes, ontology)
     assert fast.conforms is slow.conforms is False
     assert _key(fast) == _key(slow)
 
