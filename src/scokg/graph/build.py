@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from ..formats import JSON_LD, N_TRIPLES, TURTLE, Format, published_media_type, serialize_triples
 from ..namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
-from .load import SourceFile, open_sources, select, source_files, sources_digest
+from .load import SourceFile, open_sources, release_digest, select, source_files
 from .metadata import dataset_stats, describe_dataset
 from .validate import gate
 
@@ -91,7 +91,7 @@ def build(settings, out: str | Path, *, validate: bool = True, force: bool = Fal
         progress(name, timings[name])
 
     files = source_files(settings.root)
-    version = sources_digest(files)[:16]
+    version = release_digest(settings.root)[:16]
     if not force and is_built(out, version, validate):
         infos = [file_info(p) for p in sorted(out.iterdir()) if p.is_file() and not p.name.startswith(".")]
         return BuildResult(out, version, infos, skipped=True, timings=timings)
@@ -132,7 +132,7 @@ def publish(settings, progress: Callable[[str, float], None] | None = None) -> R
     """The release of the sources under ``settings.root``: validated once, its dumps and VoID written once, in
     ``<instance>/releases/<version>/``; older releases beyond the last few are removed."""
     files = tuple(source_files(settings.root))
-    version = sources_digest(list(files))[:16]
+    version = release_digest(settings.root)[:16]
     folder = Path(settings.instance) / "releases" / version
     build(settings, folder / "dumps", validate=settings.validate, progress=progress)
     _prune(folder)

@@ -65,11 +65,15 @@ def parse_file(source: SourceFile) -> list[ox.Quad]:
         raise LoadError(str(exc), path=str(source.path)) from None
 
 
-def sources_digest(files: list[SourceFile]) -> str:
-    """A hash of every input file's name and bytes: the dataset version."""
+def release_digest(root: str | Path) -> str:
+    """A hash of every file of a release, with its place: the RDF sources, and what the gate reads beside them
+    (the source texts quotes are checked against, the imported vocabularies). The dataset version."""
+    root = Path(root)
     h = hashlib.sha256()
-    for f in files:
-        h.update(f.path.name.encode() + b"\0" + f.path.read_bytes() + b"\0")
+    for folder in SOURCE_GRAPHS:
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file():
+                h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 

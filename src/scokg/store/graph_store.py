@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from ..errors import UpstreamError
-from ..graph.load import SOURCE_GRAPHS, parse_file, source_files, sources_digest
+from ..graph.load import SOURCE_GRAPHS, parse_file, release_digest, source_files
 from ..graph.validate import gate
 from ..namespaces import RELEASE_GRAPH, VERSION_PREDICATE
 
@@ -38,7 +38,7 @@ def graph_payloads(root: str | Path) -> dict[str, bytes]:
 
 def release_payload(root: str | Path) -> bytes:
     """The one triple of ``graph/release``: the digest of the sources, as ``build_store`` computes it."""
-    digest = sources_digest(source_files(root))[:16]
+    digest = release_digest(root)[:16]
     return f'<{RELEASE_GRAPH}> <{VERSION_PREDICATE}> "{digest}" .\n'.encode()
 
 

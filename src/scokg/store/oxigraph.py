@@ -19,7 +19,7 @@ from ..config import Settings
 from ..errors import BadRequest, ConfigError, QuerySyntaxError, UpstreamError
 from ..formats import serialize_triples
 from ..graph.build import Release
-from ..graph.load import open_sources, source_files, sources_digest, to_rdflib
+from ..graph.load import open_sources, release_digest, source_files, to_rdflib
 from ..namespaces import PREFIXES
 from .base import DEFAULT_GRAPHS, PUBLISHED, Dataset, QueryMethods, describe_query, evaluation_error
 
@@ -168,6 +168,6 @@ def _disk_store(release: Release) -> Path:
 def build_store(root: str | Path, path: str | Path | None = None) -> OxigraphStore:
     """Load the project's sources into a fresh pyoxigraph store (in memory, or on disk at ``path``)."""
     files = source_files(root)
-    return OxigraphStore(open_sources(files, path), sources_digest(files)[:16])
+    return OxigraphStore(open_sources(files, path), release_digest(root)[:16])
 
 

@@ -9,20 +9,21 @@ import signal
 import threading
 from collections.abc import Callable
 
-from ..graph.load import source_files, sources_digest
+from ..graph.load import release_digest, source_files
 
 log = logging.getLogger("scokg.reload")
 
 
-def release_digest(root) -> str | None:
+def current_digest(root) -> str | None:
     """The digest of the release's source files, or None while they cannot be read (e.g. mid-copy).
 
     >>> from pathlib import Path
-    >>> len(release_digest(Path(__file__).parents[3] / "tests" / "fixtures" / "tiny"))
+    >>> len(current_digest(Path(__file__).parents[3] / "tests" / "fixtures" / "tiny"))
     64
     """
     try:
-        return sources_digest(source_files(root))
+        source_files(root)  # the folders must be there and hold RDF
+        return release_digest(root)
     except Exception:  # noqa: BLE001 - a folder being rewritten; the next poll sees it whole
         return None
 
@@ -38,7 +39,7 @@ class ReleaseWatcher:
         self.root = root
         self.interval = interval
         self.on_change = on_change or (lambda: os.kill(os.getpid(), signal.SIGHUP))
-        self.seen = release_digest(root)
+        self.seen = current_digest(root)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="scokg-release-watcher", daemon=True)
 
@@ -52,7 +53,7 @@ class ReleaseWatcher:
 
     def check(self) -> bool:
         """One poll; True when the release changed (and ``on_change`` was called)."""
-        digest = release_digest(self.root)
+        digest = current_digest(self.root)
         if digest is None or digest == self.seen:
             return False
         self.seen = digest
