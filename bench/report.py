@@ -336,9 +336,11 @@ def write(figures: dict, out: Path) -> str:
         md += ["### Latency", "", latency_table(rep), "", f"![latency](latency-{size}.png)", "",
                "### Memory and startup", "", resources_table(rep), "",
                f"![memory and startup](memory-startup-{size}.png)", "", "### Cache hit ratio", "", hits_table(rep), "",
-               "The estimate is the share of requests whose exact text was sent before (in the warm-up or earlier in "
-               "the run): the hit ratio of one shared, unbounded cache. scokg keeps one cache per worker process, so "
-               "its real hit ratio can only be lower.", "", "### Answers", "", check_text(rep), "",
+               "The estimate is the share of requests whose exact text the server was sent before (in the answer "
+               "check, an earlier run or warm-up, or earlier in the run): the hit ratio of one shared, unbounded "
+               "cache. scokg keeps one cache per worker process, so its real hit ratio can only be lower. /metrics "
+               "counts every cached kind (answers and pages) over all workers.", "",
+               "### Answers", "", check_text(rep), "",
                "### Query shapes", "", "| shape | combinations | parameters |", "|---|---|---|"]
         for name, s in rep["shapes"].items():
             md.append(f"| {name}: {s['title']} | {s['combinations']:,} | "

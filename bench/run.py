@@ -378,8 +378,8 @@ def main() -> None:
     parser.add_argument("--methods", default=None, help="get,post,form (default: all; --quick: get,post)")
     parser.add_argument("--modes", default="varied,repeated")
     parser.add_argument("--servers", default=None, help="default scokg,scokg-uncached,oxigraph and, at size S "
-                        "(not --quick), rdflib-endpoint; also scokg-granian; the first is the reference of the "
-                        "answers, and oxigraph always goes first")
+                        "(not --quick), rdflib-endpoint; oxigraph always goes first: it is the reference of the "
+                        "answers")
     parser.add_argument("--scokg", default=str(srv.BIN / "scokg"), help="the scokg command (split like a shell)")
     parser.add_argument("--retries", type=int, default=2, help="restarts of a scokg that does not start, 60 s apart")
     parser.add_argument("--work", type=Path, default=HERE / ".work")

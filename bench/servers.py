@@ -28,7 +28,6 @@ BIN = Path(sys.executable).parent
 SCOKG_VARIANTS: dict[str, list[tuple[str, str]]] = {
     "scokg": [],
     "scokg-uncached": [("cache_bytes", "0")],  # or cache_entries, in versions that had it: see settings_for()
-    "scokg-granian": [("server", "granian")],
 }
 PEERS = ("oxigraph", "rdflib-endpoint")
 RUNNING: list[Server] = []  # every server started and not yet stopped, for the clean-up on any exit
