@@ -38,6 +38,7 @@ _TOKEN = re.compile(
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _SERVICE_WORD = re.compile(r"(?<![\w:?$])SERVICE(?![\w:-])", re.I)
 _FROM_WORD = re.compile(r"(?<![\w:?$])FROM(?![\w:-])", re.I)
+_BRACKETS = re.compile(r"[{}()\[\]]")
 _FORM = re.compile(r"(?<![\w:?$])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:-])", re.I)
 _LIMIT = re.compile(r"(?<![\w:?$])LIMIT\s+(\d+)", re.I)
 _UPDATE_WORDS = re.compile(r"(?<![\w:?$])(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)(?![\w:-])", re.I)
@@ -91,12 +92,12 @@ def nesting_depth(code: str) -> int:
     3
     """
     depth = deepest = 0
-    for ch in code:
+    for ch in _BRACKETS.findall(code):  # only the brackets: a Python step per bracket, not per character
         if ch in "{([":
             depth += 1
             if depth > deepest:
                 deepest = depth
-        elif ch in "})]":
+        else:
             depth = max(0, depth - 1)
     return deepest
 

@@ -58,7 +58,10 @@ def _sha256(path: Path) -> str:
 
 
 def dump_files() -> list[dict]:
-    """The published files (name, size, sha256, media_type, encoding), or [] before the first build."""
+    """The published files (name, size, sha256, media_type, encoding); [] before the first build, and over a remote
+    store (its release is published where it was loaded from)."""
+    if get_runtime().release is None:
+        return []
     folder = dumps_folder()
     if not folder.is_dir():
         return []

@@ -9,7 +9,9 @@ are kept; Range requests and requests with credentials always reach Flask.
 
 from __future__ import annotations
 
+import atexit
 import logging
+import threading
 import time
 
 from flask import Flask
@@ -33,6 +35,17 @@ class Dispatcher:
         self.log_style = settings.access_log
         self.metrics_on = settings.metrics == "on" or (
             settings.metrics == "auto" and settings.host in ("127.0.0.1", "localhost", "::1"))
+        # access-log lines wait here and are written on the metrics' beat: one write per half second, not per request
+        self._lines: list[str] = []
+        self._lines_lock = threading.Lock()
+        self.runtime.metrics.after_flush.append(self._write_log)
+        atexit.register(self._write_log)
+
+    def _write_log(self) -> None:
+        with self._lines_lock:
+            lines, self._lines = self._lines, []
+        if lines:
+            access_log.info("\n".join(lines))
 
     @property
     def runtime(self) -> Runtime:
@@ -66,13 +79,13 @@ class Dispatcher:
             status = seen.get("status", "500")
             family = ops.family_of(environ.get("PATH_INFO", ""))
             metrics = self.runtime.metrics
-            metrics.requests.labels(family=family, status=status[:3]).inc()
+            metrics.count("requests", family, status[:3])
             media = seen.get("type", "").split(";")[0].strip() or "-"
-            metrics.duration.labels(family=family, format=media).observe(seconds)
+            metrics.observe("duration", seconds, family, media)
             if self.log_style != "off":
-                access_log.info(ops.access_line(self.log_style, environ, status, size, seconds,
-                                                environ.get("scokg.cache", "-"), environ["scokg.request_id"],
-                                                ops.query_hash(environ) if family == "sparql" else "-"))
+                self._lines.append(ops.access_line(self.log_style, environ, status, size, seconds,
+                                                   environ.get("scokg.cache", "-"), environ["scokg.request_id"],
+                                                   environ.get("scokg.query", "-")))
 
     def route(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -89,7 +102,7 @@ class Dispatcher:
                *(environ.get(h, "") for h in VARY_HEADERS))
         entry = cache.get(key)
         if entry is not None:
-            runtime.metrics.cache_hits.labels(kind="page").inc()
+            runtime.metrics.count("cache_hits", "page")
             environ["scokg.cache"] = "hit"
             status, headers, body, etag = entry
             inm = environ.get("HTTP_IF_NONE_MATCH")
@@ -108,7 +121,7 @@ class Dispatcher:
         status, headers = captured.get("status", ""), captured.get("headers", [])
         if method != "GET" or not status.startswith("200") or not _cacheable(headers):
             return result
-        runtime.metrics.cache_misses.labels(kind="page").inc()
+        runtime.metrics.count("cache_misses", "page")
         environ["scokg.cache"] = "miss"
         try:
             body = b"".join(result)

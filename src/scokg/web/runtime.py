@@ -49,7 +49,7 @@ class Runtime:
         """
         if self.executor is None and isinstance(self.store, OxigraphStore):
             self.executor = QueryExecutor(self.store, self.settings.query_workers,
-                                          on_restart=self.metrics.executor_restarts.inc)
+                                          on_restart=lambda: self.metrics.count("executor_restarts"))
 
     def execute(self, text, select_type, graph_type, *, dataset: Dataset = PUBLISHED, timeout=None,
                 row_bound: int | None = None, cached: bool = True) -> Answer:
@@ -63,10 +63,10 @@ class Runtime:
         key = ("answer", self.store.version, text, dataset, select_type, graph_type)
         answer = self.cache.get(key) if cached else None
         if answer is not None:
-            self.metrics.cache_hits.labels(kind="answer").inc()
+            self.metrics.count("cache_hits", "answer")
             return answer, True
         if cached:
-            self.metrics.cache_misses.labels(kind="answer").inc()
+            self.metrics.count("cache_misses", "answer")
         max_rows = self.settings.max_rows
         if self.executor is not None:
             answer = self.executor.call("execute", text, select_type, graph_type, timeout=timeout,

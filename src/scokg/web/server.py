@@ -24,6 +24,7 @@ from pathlib import Path
 from flask import Flask
 from granian import Granian
 from granian.constants import Interfaces
+from granian.http import HTTP1Settings
 
 from ..config import Settings
 from ..errors import ConfigError, ScokgError, ValidationFailed
@@ -135,7 +136,10 @@ def run_server(settings: Settings) -> None:
     server = Granian(
         "scokg", address=settings.host, port=settings.port, interface=Interfaces.WSGI, workers=settings.workers,
         blocking_threads=threads_of(settings), respawn_failed_workers=True, respawn_interval=RESPAWN_INTERVAL,
-        workers_kill_timeout=int(settings.query_timeout) + 5, log_access=False)  # ours: web/ops
+        workers_kill_timeout=int(settings.query_timeout) + 5, log_access=False,  # ours: web/ops
+        # room for a query string up to the limit, percent-encoded: the endpoint answers a longer one itself, with
+        # a JSON 414 that says to POST, instead of granian's bare 431
+        http1_settings=HTTP1Settings(max_buffer_size=3 * settings.max_query_bytes + (64 << 10)))
     server.on_reload(master.reload)
     server.on_startup(master.announce_when_ready)
     if settings.watch > 0:

@@ -30,7 +30,7 @@ from ..errors import (
 from ..formats import HTML, JSON_RESULTS, RDF_FORMATS, TURTLE
 from ..store import inspect, update
 from ..store.base import Answer, Dataset
-from . import conneg, query_page
+from . import conneg, ops, query_page
 from .protocol import CORS, ProtocolRequest, Reply, error_reply, read_request
 from .runtime import Runtime, get_runtime
 from .service import service_description
@@ -64,11 +64,11 @@ class SparqlEndpoint:
         except ScokgError as exc:
             metrics = self.runtime.metrics
             if isinstance(exc, Forbidden):
-                metrics.refused.labels(what="update").inc()
+                metrics.count("refused", "update")
             elif isinstance(exc, ServiceRefused):
-                metrics.refused.labels(what="service").inc()
+                metrics.count("refused", "service")
             elif isinstance(exc, QueryTimeout):
-                metrics.timeouts.inc()
+                metrics.count("timeouts")
             reply = failure(exc, environ)
         except Exception:  # a server fault: logged with its traceback, answered without it
             rid = environ.get("scokg.request_id")
@@ -87,6 +87,9 @@ class SparqlEndpoint:
         if method not in ALLOW:
             raise MethodNotAllowed(f"method {method} is not allowed on /sparql", ALLOW)
         req = read_request(environ, self.settings.max_query_bytes)
+        text = req.query if req.query is not None else req.update
+        if text:
+            environ["scokg.query"] = ops.query_hash(text)  # for the access log
         if req.update is not None:
             return self.update(req, environ)
         if req.query is None:
@@ -129,7 +132,7 @@ class SparqlEndpoint:
                 exc.message = f"the federated query did not finish within {timeout:g} s"
             raise
         environ["scokg.cache"] = "hit" if hit else "miss"
-        runtime.metrics.queries.labels(form=info.form or "other").inc()
+        runtime.metrics.count("queries", info.form or "other")
         return answer_reply(answer, caching, self.settings.max_rows)
 
     # -- updates --------------------------------------------------------------------------------
