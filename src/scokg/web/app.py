@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from ..config import Settings, load_settings
-from . import dumps, pages, sparql
+from . import browse, dumps, explore, pages, query_links, search, site, sparql
 from .errors_view import register_error_handlers
 from .fastpath import Dispatcher
 from .runtime import Holder, Runtime, open_runtime
@@ -20,11 +20,10 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
-# Pages load YASGUI and Leaflet from their CDNs; everything else is same-origin.
-CSP = ("default-src 'self'; script-src 'self' https://unpkg.com https://cdn.jsdelivr.net; "
-       "style-src 'self' 'unsafe-inline' https://unpkg.com https://cdn.jsdelivr.net; "
-       "img-src 'self' data: https://*.tile.openstreetmap.org; connect-src 'self'; "
-       "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+# Everything a page loads comes from this server: the editor, Leaflet and the map's base layer are shipped in
+# static/vendor/ (tools/frontend/ rebuilds them from their npm releases). No inline script or style.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+       "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 
 
 def create_app(settings: Settings | dict[str, Any] | None = None, *, start_executor: bool = True,
@@ -42,6 +41,8 @@ def create_app(settings: Settings | dict[str, Any] | None = None, *, start_execu
     atexit.register(lambda: holder.runtime.close())
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
+    for blueprint in (browse.bp, explore.bp, search.bp, site.bp, query_links.bp):
+        app.register_blueprint(blueprint)
     app.register_blueprint(dumps.bp)
     register_error_handlers(app)
     # beneath Flask: the SPARQL protocol and cached pages (Flask's own handler stays behind it)

@@ -22,7 +22,9 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from ..errors import NotFound
 from ..formats import HTML, JSON_API, http_content_type, published_media_type
 from . import conneg
+from .html import html_response
 from .runtime import get_runtime
+from .source_page import source_page, wants_page
 
 bp = Blueprint("dumps", __name__)
 
@@ -118,8 +120,8 @@ def index():
     media = conneg.negotiate(request.headers.get("Accept"), (HTML, JSON_API), HTML.media_type)
     if media == "application/json":
         return {"ok": True, "built": folder.is_dir(), "files": files}
-    return render_template("dumps.html", files=files, built=folder.is_dir(), folder=str(folder),
-                           gzip_views=GZIP_VIEWS)
+    return html_response(render_template("dumps.html", files=files, built=folder.is_dir(), folder=str(folder),
+                                         gzip_views=GZIP_VIEWS), negotiated=True)
 
 
 @bp.get("/dumps")
@@ -160,4 +162,8 @@ def _encoded(path: Path, name: str) -> Response:
 def source_file(name: str):
     """The article texts that source documents point at with dcat:downloadURL."""
     path = _safe_file(Path(_settings().root) / "data" / "sources", name)
-    return _send(path, "text/plain; charset=utf-8", _sha256(path))
+    if wants_page():  # a browser: the text as a page, the quoted words highlighted
+        return source_page(path, name)
+    response = _send(path, "text/plain; charset=utf-8", _sha256(path))
+    response.headers["Vary"] = "Accept"
+    return response

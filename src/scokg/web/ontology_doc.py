@@ -1,8 +1,9 @@
 """HTML documentation of the ontology and the shapes, built from their graphs (no pyLODE needed).
 
 Every term of the ontology's namespace gets an entry (anchor = its local name, so the hash IRI
-``…/ontology#City`` lands on it) with labels and definitions in English and German, domain,
-range, super-terms and alignments to other vocabularies.
+``…/ontology#City`` lands on it) with its label and definition in the reader's language, domain,
+range, super-terms, alignments to other vocabularies, and how often the release uses it: a class's
+instances (with its subclasses', linking to their list) and a property's triples.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 
 from ..namespaces import SCO
-from .views import curie, href, label, literals_by_lang
+from .browse_view import class_href, classes
+from .i18n import format_number
+from .views import curie, href, label, literals_by_lang, pick
 
 LANGS = ("en", "de")
 DEFINITION_PROPS = (SKOS.definition, RDFS.comment, DCTERMS.description)
@@ -38,9 +41,11 @@ def _refs(graph: Graph, subject, prop) -> list[dict]:
     return out
 
 
-def term_entry(graph: Graph, term: URIRef) -> dict:
+def term_entry(graph: Graph, term: URIRef, lang: str = "en", stats=None) -> dict:
     labels = literals_by_lang(graph, term, (RDFS.label, SKOS.prefLabel))
     definitions = literals_by_lang(graph, term, DEFINITION_PROPS)
+    members = classes().get(str(term), {}).get("members")
+    uses = (stats.property_counts.get(str(term)) if stats is not None else None) or 0
     alignments = []
     for prop in (*ALIGNMENT_PROPS, RDFS.subClassOf, RDFS.subPropertyOf):
         for ref in _refs(graph, term, prop):
@@ -48,8 +53,13 @@ def term_entry(graph: Graph, term: URIRef) -> dict:
                 alignments.append({"prop": curie(str(prop)), **ref})
     return {
         "iri": str(term), "anchor": str(term)[len(str(SCO)):], "curie": curie(str(term)),
-        "labels": {lang: labels.get(lang) for lang in LANGS},
-        "definitions": {lang: definitions.get(lang) for lang in LANGS},
+        "labels": {code: labels.get(code) for code in LANGS},
+        "definitions": {code: definitions.get(code) for code in LANGS},
+        "label": pick(labels, lang)[0] or str(term)[len(str(SCO)):],
+        "label_lang": pick(labels, lang)[1] or None,
+        "definition": pick(definitions, lang)[0], "definition_lang": pick(definitions, lang)[1] or None,
+        "instances": len(members) if members else 0, "instances_href": class_href(term) if members else None,
+        "uses": format_number(str(uses), lang) if uses else None,
         "domain": _refs(graph, term, RDFS.domain), "range": _refs(graph, term, RDFS.range),
         "parents": [r for r in _refs(graph, term, RDFS.subClassOf) + _refs(graph, term, RDFS.subPropertyOf)
                     if r["iri"].startswith(str(SCO))],
@@ -58,7 +68,7 @@ def term_entry(graph: Graph, term: URIRef) -> dict:
     }
 
 
-def ontology_view(graph: Graph, lang: str) -> dict:
+def ontology_view(graph: Graph, lang: str, stats=None) -> dict:
     """Sections of terms (classes, object/datatype/other properties) plus the ontology's own header."""
     onto = next((s for s in graph.subjects(RDF.type, OWL.Ontology) if isinstance(s, URIRef)), None)
     seen: set = set()
@@ -69,12 +79,12 @@ def ontology_view(graph: Graph, lang: str) -> dict:
                        key=lambda s: str(s).lower())
         seen.update(terms)
         if terms:
-            sections.append({"key": key, "terms": [term_entry(graph, t) for t in terms]})
+            sections.append({"key": key, "terms": [term_entry(graph, t, lang, stats) for t in terms]})
     # terms of our namespace that carry no type still deserve an anchor
     rest = sorted({s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(str(SCO))
                    and str(s) != str(SCO) and s not in seen}, key=str)
     if rest:
-        sections.append({"key": "other_properties", "terms": [term_entry(graph, t) for t in rest]})
+        sections.append({"key": "other_properties", "terms": [term_entry(graph, t, lang, stats) for t in rest]})
     header: dict = {}
     if onto is not None:
         header = {

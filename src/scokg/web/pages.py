@@ -1,4 +1,4 @@
-"""Dereferenceable IRIs and pages for people: /, /id/<local>, /ontology, /shapes, /dataset, /search.
+"""Dereferenceable IRIs and pages for people: /, /id/<local>, /ontology, /shapes, /dataset.
 
 Request paths map to IRIs by prefix: ``/id/almaty`` answers for ``<base_iri>id/almaty``. The data
 always uses ``https://w3id.org/scokg/`` IRIs; when ``base_iri`` names another base (a deployment
@@ -16,24 +16,26 @@ from __future__ import annotations
 import hashlib
 import re
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCAT
 
 from .. import formats
-from ..errors import BadRequest, NotFound
+from ..errors import NotFound
 from ..formats import PAGE_FORMATS
 from ..graph.metadata import dataset_stats, describe_dataset
 from ..namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
 from . import conneg, views
+from .dataset_view import dataset_view
 from .dumps import dump_files
+from .home_view import home_view
+from .html import html_response
 from .ontology_doc import ontology_view, shapes_view
+from .resource_view import resource_view
 from .runtime import cached, get_runtime
 
 bp = Blueprint("pages", __name__)
 
 SUFFIXES = {f.suffix: f.media_type for f in PAGE_FORMATS}
-MAX_SEARCH = 50
 IRI_SAFE = re.compile(r'^[^\x00-\x20<>"{}|^`\\]+$')
 
 
@@ -113,36 +115,21 @@ def document_response(rel: str, explicit: str | None, graph_fn, html_fn) -> Resp
 # -- routes -----------------------------------------------------------------------------------
 @bp.get("/")
 def home():
-    return render_template("index.html", **views.home_view(stats()))
+    return html_response(render_template("index.html", **home_view(stats())))
 
 
 @bp.get("/id/<path:local>")
 def resource(local: str):
     local, explicit = split_suffix(local)
     if not IRI_SAFE.match(local):  # characters an IRI cannot hold never reach a query
-        raise NotFound(f"no resource is known as /id/{local}", hint="search the labels at /search?q=…")
+        raise NotFound(f"no resource is known as /id/{local}", hint="search the names at /search?q=…")
     iri = data_iri("id/" + local)
     graph = get_runtime().store.describe(iri)
     if not len(graph):
         raise NotFound(f"no resource is known as <{iri}>",
-                       hint="search the labels at /search?q=… or ask the SPARQL endpoint at /sparql")
+                       hint="search the names at /search?q=… or ask the SPARQL endpoint at /sparql")
     return document_response("id/" + local, explicit, lambda: graph, lambda: render_template(
-        "resource.html", **views.resource_view(iri, _with_quotes(iri, graph))))
-
-
-def _with_quotes(iri: str, graph: Graph) -> Graph:
-    """For the page only: the triples of provenance nodes that are IRIs (blank ones are already closed)."""
-    view = Graph()
-    view += graph
-    # where each source document can be read (its dcat:downloadURL), for the quotes' links
-    view += cached("download-urls", lambda store: store.construct(
-        f"CONSTRUCT {{ ?d <{DCAT.downloadURL}> ?u }} WHERE {{ ?d <{DCAT.downloadURL}> ?u }}"))
-    nodes = {o for p in views.PROVENANCE_LINKS for o in graph.objects(URIRef(iri), p) if isinstance(o, URIRef)}
-    if nodes:
-        values = " ".join(f"<{n}>" for n in nodes)
-        view += get_runtime().store.construct(
-            f"CONSTRUCT {{ ?q ?p ?o }} WHERE {{ VALUES ?q {{ {values} }} ?q ?p ?o }}")
-    return view
+        "resource.html", **resource_view(iri, graph)))
 
 
 def _graph_of(name: str, graph_iri) -> Graph:
@@ -155,9 +142,8 @@ def _graph_of(name: str, graph_iri) -> Graph:
 def ontology(ext: str | None = None):
     explicit = _suffix(ext)
     graph = _graph_of("ontology-graph", ONTOLOGY_GRAPH)
-
-    return document_response("ontology", explicit, lambda: graph,
-                             lambda: render_template("ontology.html", **ontology_view(graph, views.page_lang())))
+    return document_response("ontology", explicit, lambda: graph, lambda: render_template(
+        "ontology.html", **ontology_view(graph, views.page_lang(), stats())))
 
 
 @bp.get("/shapes")
@@ -165,14 +151,12 @@ def ontology(ext: str | None = None):
 def shapes(ext: str | None = None):
     explicit = _suffix(ext)
     graph = _graph_of("shapes-graph", SHAPES_GRAPH)
-
     return document_response("shapes", explicit, lambda: graph,
                              lambda: render_template("ontology.html", **shapes_view(graph, views.page_lang())))
 
 
 def dataset_graph() -> Graph:
     """VoID + DCAT for this server: counts cached per release, files from the dumps folder."""
-
     files = dump_files()
     public = _settings().public_base
     key = f"dataset-graph:{public}:{hashlib.sha256(repr(files).encode()).hexdigest()[:12]}"
@@ -185,9 +169,8 @@ def dataset_graph() -> Graph:
 def dataset(ext: str | None = None):
     explicit = _suffix(ext)
     graph = dataset_graph()
-    return document_response(
-        "dataset", explicit, lambda: graph,
-        lambda: render_template("resource.html", **views.resource_view(str(URIRef(BASE + "dataset")), graph)))
+    return document_response("dataset", explicit, lambda: graph, lambda: render_template(
+        "dataset.html", **dataset_view(str(URIRef(BASE + "dataset")), graph, dump_files())))
 
 
 def _suffix(ext: str | None) -> str | None:
@@ -198,24 +181,6 @@ def _suffix(ext: str | None) -> str | None:
     return SUFFIXES[ext]
 
 
-@bp.get("/search")
-def search():
-    q = request.args.get("q", "").strip()
-    if len(q) > 200:
-        raise BadRequest("the search text is longer than 200 characters")
-    hits = []
-    if q:
-        needle = q.lower()
-        for iri, labels in cached("labels", views.all_labels).items():
-            if any(needle in text.lower() for text in labels.values()):
-                hits.append(iri)
-        if len(hits) == 1:
-            return redirect(views.href(hits[0]), code=303)
-    hits = sorted(hits, key=lambda i: views.label(i).lower())[:MAX_SEARCH]
-    return render_template("search.html", q=q, hits=hits)
-
-
 @bp.app_context_processor
 def _helpers():
     return views.template_helpers()
-

@@ -1,41 +1,51 @@
-"""The query page for people: an editor that works without scripts (YASGUI from its CDN enhances it), the
-competency questions as one-click examples, a shareable link and download links per format, and results as an
-HTML table when a browser runs a query."""
+"""The query page for people: a SPARQL editor (CodeMirror 6, shipped in static/vendor/, over a plain form that works
+without scripts), the competency questions as searchable examples in the reader's language, results with names beside
+IRIs, a map or a timeline when they have coordinates or years, download links, a share link (a short one, keyed by
+the query's hash, when the query is too long for a GET URL), and syntax errors as a line with a caret."""
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
+import hashlib
+import os
+import time
+from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Response, current_app, render_template, url_for
+from flask import Response, current_app, g, render_template, request, url_for
 
 from ..errors import NotAcceptable
 from ..formats import HTML, JSON_RESULTS, RDF_FORMATS, RESULT_FORMATS
-from ..namespaces import PREFIXES
 from . import conneg
-from .examples import load_examples
+from .examples import load_examples, localise
+from .html import html_response
+from .i18n import format_number
+from .results_view import result_view, syntax_error, with_known_prefixes
+from .runtime import get_runtime
 
 SELECT_DOWNLOADS = ("json", "xml", "csv", "tsv")
 GRAPH_DOWNLOADS = ("turtle", "ntriples", "json-ld", "rdfxml")
-YASGUI = "https://unpkg.com/@zazuko/yasgui@4.5.0/build/"
+# Longer GET URLs are cut by some proxies: the page POSTs such queries and shares them by a short link.
+MAX_GET_URL = 2000
+MAX_SHARED = 10_000  # stored queries kept for short links
+DEFAULT_QUERY = """PREFIX sco: <https://w3id.org/scokg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+
+SELECT ?initiative ?label ?priority WHERE {
+  ?initiative sco:servesPriority ?priority ;
+              rdfs:label ?label .
+  FILTER(LANG(?label) = "en")
+}
+ORDER BY ?priority
+"""
 
 
-def prefix_block() -> str:
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-
-
-def default_query() -> str:
-    return prefix_block() + "\nSELECT ?s ?p ?o WHERE {\n  ?s ?p ?o\n}\nLIMIT 10\n"
+def default_query(lang: str = "en") -> str:
+    return localise(DEFAULT_QUERY, lang)
 
 
 def wants_html(accept: str | None, params) -> bool:
     """A browser (HTML preferred over every result format) or an explicit format=html."""
-    return _wants_html(accept, tuple(conneg.format_values(params)))
-
-
-@lru_cache(maxsize=1024)
-def _wants_html(accept: str | None, values: tuple[str, ...]) -> bool:
+    values = conneg.format_values(params)
     if conneg.format_preferences(values, ("html", "results", "rdf")):
         return conneg.format_preferences(values, ("html", "results", "rdf"))[0] == HTML
     if not accept or "text/html" not in accept:
@@ -53,30 +63,63 @@ def run_link(query: str, fmt: str | None = None) -> str:
     return url_for("sparql.endpoint") + "?" + urlencode(args)
 
 
-def _table(answer) -> dict:
-    if answer.kind == "graph":
-        return {"kind": "graph", "text": answer.body.decode("utf-8") if isinstance(answer.body, bytes)
-                else answer.body}
-    doc = json.loads(answer.body)
-    if answer.kind == "ask":
-        return {"kind": "ask", "boolean": doc["boolean"]}
-    names = doc["head"]["vars"]
-    rows = [[b.get(n) for n in names] for b in doc["results"]["bindings"]]
-    return {"kind": "select", "vars": names, "rows": rows, "truncated": answer.truncated,
-            "max_rows": current_app.config["SCOKG_SETTINGS"].max_rows}
+def query_key(query: str) -> str:
+    return hashlib.sha256(query.encode("utf-8")).hexdigest()[:20]
+
+
+def shared_folder() -> Path:
+    return Path(current_app.config["SCOKG_SETTINGS"].instance) / "queries"
+
+
+def share_link(query: str) -> str | None:
+    """A GET link when it is short enough, else a short link to the stored query (None if it cannot be stored)."""
+    link = run_link(query)
+    if len(link) <= MAX_GET_URL:
+        return link
+    folder = shared_folder()
+    key = query_key(query)
+    path = folder / f"{key}.rq"
+    try:
+        if not path.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            if sum(1 for _ in folder.glob("*.rq")) >= MAX_SHARED:
+                return None
+            tmp = folder / f".{key}.{os.getpid()}.tmp"
+            tmp.write_bytes(query.encode("utf-8"))  # bytes: a form's CRLF line ends are part of the hashed text
+            tmp.replace(path)
+    except OSError:
+        return None
+    return url_for("query.shared", key=key)
+
+
+def _elapsed_ms() -> int | None:
+    started = g.get("scokg_started")
+    return round((time.perf_counter() - started) * 1000) if started else None
 
 
 def render_query_page(query: str | None = None, answer=None, lang: str = "en", status: int = 200,
                       error: str | None = None) -> Response:
-    examples = [{"name": e.name, "title": e.title(lang), "href": run_link(e.query), "query": e.query}
-                for e in load_examples()]
-    result = _table(answer) if answer is not None else None
+    examples = [{"name": e.name, "title": e.title(lang), "description": e.description(lang),
+                 "href": run_link(e.query_for(lang)), "federated": e.federated} for e in load_examples()]
+    result = result_view(answer, lang) if answer is not None else None
+    ran = query is not None
     downloads = []
-    if query is not None and result is not None:
+    long_query = ran and len(run_link(query or "")) > MAX_GET_URL
+    if ran and result is not None:
         formats = GRAPH_DOWNLOADS if result["kind"] == "graph" else SELECT_DOWNLOADS
-        downloads = [(f, run_link(query, f)) for f in formats]
-    html = render_template("query.html", query=query if query is not None else default_query(),
-                           ran=query is not None, result=result, examples=examples, downloads=downloads,
-                           share=run_link(query) if query is not None else None, yasgui=YASGUI,
-                           endpoint=url_for("sparql.endpoint"), error=error)
-    return Response(html, status=status, mimetype="text/html")
+        downloads = [(f, None if long_query else run_link(query or "", f)) for f in formats]
+    syntax = syntax_error(query or "", error or "", lang) if error and status == 400 and "malformed" in error else None
+    fixed = with_known_prefixes(query or "") if syntax and syntax["prefix"] else None
+    count = None
+    if result is not None and result["kind"] == "select":
+        count = format_number(str(len(result["rows"])), lang)
+    elif result is not None and result["kind"] == "graph":
+        count = format_number(str(result["count"]), lang)
+    html = render_template(
+        "query.html", query=query if ran else default_query(lang), ran=ran, result=result, examples=examples,
+        downloads=downloads, share=share_link(query or "") if ran else None, endpoint=url_for("sparql.endpoint"),
+        error=error, syntax=syntax, fixed_link=run_link(fixed) if fixed else None, count=count,
+        elapsed=format_number(str(_elapsed_ms()), lang) if ran and _elapsed_ms() is not None else None,
+        terms=url_for("query.terms", lang=lang), long_get=MAX_GET_URL, long_query=long_query)
+    tag = hashlib.sha256(repr((get_runtime().store.version, query, lang, status, request.method)).encode()).hexdigest()
+    return html_response(html, status=status, tag=tag[:24])
