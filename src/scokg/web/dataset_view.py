@@ -4,7 +4,7 @@ SPARQL endpoint, the files), what it holds, and the rest of its VoID/DCAT descri
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, VOID
 
 from .browse_view import class_tree
 from .i18n import format_number
@@ -16,7 +16,7 @@ LICENCES = {"https://creativecommons.org/licenses/by/4.0/": "CC BY 4.0",
 SHOWN = {DCTERMS.title, DCTERMS.description, DCTERMS.license, DCTERMS.rights, DCTERMS.source, DCTERMS.issued,
          DCTERMS.modified, VOID.sparqlEndpoint, VOID.classPartition, VOID.propertyPartition, VOID.triples,
          VOID.entities, VOID.distinctSubjects, VOID.distinctObjects, VOID.properties, VOID.classes, DCAT.distribution,
-         VOID.dataDump, FOAF.homepage, DCAT.landingPage}
+         VOID.dataDump, FOAF.homepage, DCAT.landingPage, PROV.wasDerivedFrom}
 
 
 def _one(graph: Graph, subject, prop):
@@ -43,7 +43,7 @@ def dataset_view(iri: str, graph: Graph, files: list[dict]) -> dict:
         "iri": iri, "rel": "/dataset", "title": title or label(ds), "description": description, "rights": rights,
         "licence": {"href": href(licence), "label": LICENCES.get(str(licence), str(licence))} if licence else None,
         "sources": sorted((link_view(s, lang) for s in graph.objects(ds, DCTERMS.source)), key=lambda v: v["text"]),
-        "endpoint": link_view(endpoint, lang) if endpoint is not None else None,
+        "endpoint": link_view(endpoint, lang, graph) if endpoint is not None else None,
         "files": [{**f, "href": href(f"/dumps/{f['name']}"), "size_text": format_number(str(f.get("size", "")), lang)}
                   for f in files],
         "counts": counts, "dates": dates, "classes": class_tree(lang),

@@ -28,7 +28,7 @@ UI = {
         "home": "Home", "browse": "Browse", "query": "Query", "ontology": "Ontology", "dataset": "Dataset",
         "dumps": "Downloads", "timeline": "Timeline", "map": "Map", "search": "Search",
         "search_hint": "Search names", "search_label": "Search the names of things", "no_hits": "Nothing matches",
-        "hits": "{n} found for „{q}“", "matched": "matched", "not_found": "Not found",
+        "hits": "{n} found for “{q}”", "matched": "matched", "not_found": "Not found",
         "statements": "Statements", "incoming": "Linked from here", "type": "Type", "identifiers": "Identifiers",
         "also_known_as": "Also known as", "iri": "IRI", "formats": "This description as", "wikidata": "Wikidata",
         "location": "Location", "coordinates": "Coordinates", "other_language": "Deutsch",
@@ -132,7 +132,8 @@ PROPERTY_NAMES = {
     VOID.entities: ("things", "Dinge"), VOID.dataDump: ("data dump", "Datendatei"),
     VOID.exampleResource: ("example", "Beispiel"), VOID.vocabulary: ("vocabulary", "Vokabular"),
     VOID.uriSpace: ("IRI space", "IRI-Raum"), VOID.uriRegexPattern: ("IRI pattern", "IRI-Muster"),
-    VOID.rootResource: ("root resource", "Wurzelressource"),
+    VOID.rootResource: ("root resource", "Wurzelressource"), VOID.classes: ("classes", "Klassen"),
+    VOID.properties: ("properties", "Eigenschaften"), VOID.subset: ("subset", "Teilmenge"),
 }
 OA = "http://www.w3.org/ns/oa#"
 PROPERTY_NAMES_BY_IRI = {str(k): v for k, v in PROPERTY_NAMES.items()} | {

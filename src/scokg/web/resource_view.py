@@ -91,7 +91,7 @@ def value_view(o, graph: Graph, lang: str, depth: int = 0) -> dict:
                     for p in sorted(set(graph.predicates(o)), key=str) if p != RDF.type]
             return {"kind": "node", "rows": rows}
         return {"kind": "literal", "text": "[…]", "lang": None, "datatype": None, "value_kind": "text"}
-    return link_view(o, lang)
+    return link_view(o, lang, graph)
 
 
 def _in_language(values: list, lang: str) -> tuple[list, str | None]:

@@ -14,13 +14,15 @@ from urllib.parse import quote as urlquote
 
 from flask import current_app, request
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from ..namespaces import BASE, PREFIXES, SCO
 from .i18n import LANGS, LANGUAGE_NAMES, UI, format_date, format_number, property_name
 from .runtime import cached
 
 LABEL_PROPS = (SKOS.prefLabel, RDFS.label)
+# what else names a thing in a page's own graph (the dataset's publisher, a document)
+GRAPH_LABEL_PROPS = (*LABEL_PROPS, DCTERMS.title, FOAF.name)
 DESCRIPTION_PROPS = (DCTERMS.description, SKOS.definition, RDFS.comment)
 NUMERIC = {str(XSD[t]) for t in ("integer", "decimal", "double", "float", "int", "long", "short",
                                  "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
@@ -141,7 +143,7 @@ def label(iri, graph: Graph | None = None, lang: str | None = None) -> str:
     if found and found.labels:
         return str(pick(found.labels, lang)[0])
     if graph is not None:
-        local = literals_by_lang(graph, URIRef(iri), LABEL_PROPS)
+        local = literals_by_lang(graph, URIRef(iri), GRAPH_LABEL_PROPS)
         if local:
             return str(pick(local, lang)[0])
     return property_name(iri, lang) or curie(iri)
@@ -178,10 +180,13 @@ def literal_view(o: Literal, lang: str) -> dict:
             "language_name": LANGUAGE_NAMES[lang].get(o.language or "", o.language)}
 
 
-def link_view(iri, lang: str | None = None) -> dict:
+def link_view(iri, lang: str | None = None, graph: Graph | None = None) -> dict:
     iri = str(iri)
-    return {"kind": "iri", "href": href(iri), "text": label(iri, lang=lang), "iri": iri, "curie": curie(iri),
-            "external": local_path(iri) is None}
+    path = local_path(iri)
+    text = label(iri, graph, lang=lang)
+    if text == iri and path is not None:  # one of our own IRIs without a name or a prefix: where it is here
+        text = path
+    return {"kind": "iri", "href": href(iri), "text": text, "iri": iri, "curie": curie(iri), "external": path is None}
 
 
 def language_note(found_lang: str | None, lang: str) -> str | None:
