@@ -145,7 +145,7 @@ class Dispatcher:
                                 ("Cache-Control", "no-store")], runtime.metrics.exposition())
         else:
             return self.flask_wsgi(environ, start_response)  # a 404 like any other path
-        start_response(reply.status_line, reply.headers)
+        start_response(reply.status_line, reply.wsgi_headers)
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [reply.body]
 
 

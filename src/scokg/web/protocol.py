@@ -57,6 +57,13 @@ class Reply:
     def status_line(self) -> str:
         return f"{self.status} {HTTPStatus(self.status).phrase}"
 
+    @property
+    def wsgi_headers(self) -> list[tuple[str, str]]:
+        """The headers with the body's length (none for 204 and 304, which have no body), so nothing is chunked."""
+        if self.status in (204, 304):
+            return self.headers
+        return [*self.headers, ("Content-Length", str(len(self.body)))]
+
 
 def _decode(raw: bytes, what: str) -> str:
     try:

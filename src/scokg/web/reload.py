@@ -1,13 +1,24 @@
-"""Watching the release's source files while serving: with the ``watch`` setting the master polls their digest
-and sends itself a SIGHUP on a change, reloaded (or refused) like one sent by hand (see ``web/server``)."""
+"""What the master has watched while serving, each in a process of its own: the release's source files (with the
+``watch`` setting: a change becomes a SIGHUP, reloaded or refused like one sent by hand, see ``web/server``), and
+/ready after a start or a reload (logged once the workers answer).
+
+Processes, not threads: granian forks the workers from the master, and a thread of the master caught in the middle
+of an import or a lock at that moment would leave the lock held forever in every worker. ``spawn`` starts them
+as fresh interpreters.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+import multiprocessing
 import os
 import signal
 import threading
+import time
+import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 
 from ..graph.load import release_digest, source_files
 
@@ -64,3 +75,38 @@ class ReleaseWatcher:
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
             self.check()
+
+
+def _watch(root: str, interval: float, master: int) -> None:  # pragma: no cover - runs in its own process
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    watcher = ReleaseWatcher(root, interval, on_change=lambda: os.kill(master, signal.SIGHUP))
+    while os.getppid() == master:  # gone with the master
+        time.sleep(interval)
+        watcher.check()
+
+
+def _announce(url: str, seconds: float) -> None:  # pragma: no cover - runs in its own process
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/ready", timeout=2) as r:
+                if r.status == 200:
+                    log.warning("ready at %s (release %s)", url, json.loads(r.read())["release"])
+                    return
+        except OSError:
+            pass
+        time.sleep(0.25)
+    log.error("not ready after %g s: %s/ready", seconds, url)
+
+
+def start_watching(root: str | Path, interval: float) -> None:
+    """Watch the release from a process of its own; it signals this process (the master) on a change."""
+    multiprocessing.get_context("spawn").Process(target=_watch, args=(str(root), interval, os.getpid()),
+                                                 name="scokg-watch", daemon=True).start()
+
+
+def announce_when_ready(url: str, seconds: float = 120) -> None:
+    """Log once ``url`` answers /ready, from a process of its own (the workers start after this returns)."""
+    multiprocessing.get_context("spawn").Process(target=_announce, args=(url, seconds), name="scokg-ready",
+                                                 daemon=True).start()

@@ -12,13 +12,9 @@ and the previous one keeps serving.
 from __future__ import annotations
 
 import errno
-import json
 import logging
 import multiprocessing
 import socket
-import threading
-import time
-import urllib.request
 from pathlib import Path
 
 from flask import Flask
@@ -30,7 +26,7 @@ from ..config import Settings
 from ..errors import ConfigError, ScokgError, ValidationFailed
 from .app import create_app
 from .metrics import enable_multiprocess
-from .reload import ReleaseWatcher
+from .reload import announce_when_ready, start_watching
 
 log = logging.getLogger("scokg.server")
 RESPAWN_INTERVAL = 0.5  # seconds between one worker's replacement and the next's, on a reload
@@ -98,26 +94,8 @@ class Master:
         self.announce_when_ready()
 
     def announce_when_ready(self) -> None:
-        """Log once the server answers /ready (the new workers have the release), for whoever watches the log."""
-        url = f"http://{self.settings.host}:{self.settings.port}/ready"
-        if ":" in self.settings.host:
-            url = f"http://[{self.settings.host}]:{self.settings.port}/ready"
-
-        def wait() -> None:
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline:
-                try:
-                    with urllib.request.urlopen(url, timeout=2) as r:
-                        if r.status == 200:
-                            log.warning("ready at %s (release %s)", url.removesuffix("/ready"),
-                                        json.loads(r.read())["release"])
-                            return
-                except OSError:
-                    pass
-                time.sleep(0.25)
-            log.error("not ready after 120 s: %s", url)
-
-        threading.Thread(target=wait, name="scokg-ready", daemon=True).start()
+        host = f"[{self.settings.host}]" if ":" in self.settings.host else self.settings.host
+        announce_when_ready(f"http://{host}:{self.settings.port}")
 
 
 def run_server(settings: Settings) -> None:
@@ -143,5 +121,5 @@ def run_server(settings: Settings) -> None:
     server.on_reload(master.reload)
     server.on_startup(master.announce_when_ready)
     if settings.watch > 0:
-        server.on_startup(lambda: ReleaseWatcher(settings.root, settings.watch).start())
+        server.on_startup(lambda: start_watching(settings.root, settings.watch))
     server.serve(target_loader=master.worker_app, wrap_loader=True)

@@ -77,7 +77,7 @@ class SparqlEndpoint:
             reply = error_reply(500, "internal server error", request_id=rid)
         if reply is None:
             return self.flask_wsgi(environ, start_response)
-        start_response(reply.status_line, reply.headers)
+        start_response(reply.status_line, reply.wsgi_headers)
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [reply.body]
 
     def handle(self, environ) -> Reply | None:
