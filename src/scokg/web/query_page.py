@@ -26,7 +26,9 @@ SELECT_DOWNLOADS = ("json", "xml", "csv", "tsv")
 GRAPH_DOWNLOADS = ("turtle", "ntriples", "json-ld", "rdfxml")
 # Longer GET URLs are cut by some proxies: the page POSTs such queries and shares them by a short link.
 MAX_GET_URL = 2000
-MAX_SHARED = 10_000  # stored queries kept for short links
+# Short links are files in the instance folder: bounded in number and size (a longer query gets none).
+MAX_SHARED = 5_000
+MAX_SHARED_CHARS = 64 * 1024
 DEFAULT_QUERY = """PREFIX sco: <https://w3id.org/scokg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 
@@ -76,6 +78,8 @@ def share_link(query: str) -> str | None:
     link = run_link(query)
     if len(link) <= MAX_GET_URL:
         return link
+    if len(query) > MAX_SHARED_CHARS:
+        return None
     folder = shared_folder()
     key = query_key(query)
     path = folder / f"{key}.rq"
