@@ -156,6 +156,7 @@ INVERSE_NAMES = {
     str(DCTERMS.creator): ("wrote", "verfasste"), str(PROV.wasQuotedFrom): ("quotes from it", "Zitate daraus"),
     str(SKOS.inScheme): ("in this scheme", "in diesem Schema"),
     str(SKOS.topConceptOf): ("top concepts", "oberste Begriffe"), str(DCTERMS.subject): ("about it", "darüber"),
+    str(SKOS.hasTopConcept): ("top concept of", "oberster Begriff von"),
     str(PROV.wasDerivedFrom): ("derived from it", "daraus abgeleitet"),
 }
 

@@ -21,7 +21,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 
 from ..namespaces import PREFIXES
 from .i18n import LANGUAGE_NAMES, UI, format_number
-from .views import NUMERIC, curie, href, local_path, things
+from .views import NUMERIC, curie, href, listed_names, local_path, things
 
 POINT = re.compile(r"^\s*POINT\s*\(\s*([-+\d.eE]+)\s+([-+\d.eE]+)\s*\)\s*$", re.IGNORECASE)
 LAT_NAMES = re.compile(r"^(lat|latitude)$", re.IGNORECASE)
@@ -41,7 +41,7 @@ def cell_view(term: dict | None, lang: str) -> dict | None:
     if term["type"] == "uri":
         found = things().get(value)
         name = (found.labels.get(lang) or found.labels.get("en") or next(iter(found.labels.values()), None)) \
-            if found else None
+            if found else listed_names().get(value)
         return {"kind": "iri", "href": href(value), "label": name, "curie": curie(value), "iri": value,
                 "external": local_path(value) is None}
     if term["type"] == "bnode":

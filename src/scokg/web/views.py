@@ -123,6 +123,17 @@ def things() -> dict[str, Thing]:
     return cached("things", read_things)
 
 
+def read_listed_names(store) -> dict[str, str]:
+    """Outside items (Wikidata) by the name the team's verified list gives them (sco:listedName on the link's
+    statement): the graph holds no labels of its own for them."""
+    rows = store.select(f"SELECT ?o ?name WHERE {{ ?st <{RDF.object}> ?o ; <{SCO.listedName}> ?name }}")
+    return {str(r["o"]): str(r["name"]) for r in sorted(rows, key=lambda r: (str(r["o"]), str(r["name"])))}
+
+
+def listed_names() -> dict[str, str]:
+    return cached("listed-names", read_listed_names)
+
+
 def pick(by_lang: Mapping[str, T], lang: str | None = None) -> tuple[T | None, str | None]:
     """The value in the reader's language, else English, else untagged, else any; with the language it is in."""
     lang = lang or page_lang()
