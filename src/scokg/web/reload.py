@@ -3,17 +3,18 @@
 /ready after a start or a reload (logged once the workers answer).
 
 Processes, not threads: granian forks the workers from the master, and a thread of the master caught in the middle
-of an import or a lock at that moment would leave the lock held forever in every worker. ``spawn`` starts them
-as fresh interpreters.
+of an import or a lock at that moment would leave the lock held forever in every worker. They are started as
+fresh interpreters (``python -m scokg.web.reload``), which stop when the master does.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -87,8 +88,8 @@ def _watch(root: str, interval: float, master: int) -> None:  # pragma: no cover
 
 def _announce(url: str, seconds: float) -> None:  # pragma: no cover - runs in its own process
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    deadline, master = time.monotonic() + seconds, os.getppid()
+    while time.monotonic() < deadline and os.getppid() == master:
         try:
             with urllib.request.urlopen(url + "/ready", timeout=2) as r:
                 if r.status == 200:
@@ -102,11 +103,16 @@ def _announce(url: str, seconds: float) -> None:  # pragma: no cover - runs in i
 
 def start_watching(root: str | Path, interval: float) -> None:
     """Watch the release from a process of its own; it signals this process (the master) on a change."""
-    multiprocessing.get_context("spawn").Process(target=_watch, args=(str(root), interval, os.getpid()),
-                                                 name="scokg-watch", daemon=True).start()
+    subprocess.Popen([sys.executable, "-m", __name__, "watch", str(root), str(interval), str(os.getpid())])
 
 
 def announce_when_ready(url: str, seconds: float = 120) -> None:
     """Log once ``url`` answers /ready, from a process of its own (the workers start after this returns)."""
-    multiprocessing.get_context("spawn").Process(target=_announce, args=(url, seconds), name="scokg-ready",
-                                                 daemon=True).start()
+    subprocess.Popen([sys.executable, "-m", __name__, "announce", url, str(seconds)])
+
+
+if __name__ == "__main__":  # pragma: no cover - the processes above
+    if sys.argv[1] == "watch":
+        _watch(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]))
+    else:
+        _announce(sys.argv[2], float(sys.argv[3]))
