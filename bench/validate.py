@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from generate import ROOT, generate
-from scokg.validate import validate_sources
+from scokg.graph.validate import validate_sources
 
 
 def main() -> None:
