@@ -32,8 +32,9 @@ lint: install-test
 	$(BIN)/mypy
 
 # The suites marked slow (load, reload, the installed wheel) run in CI too: .ci/run calls test-slow after test.
+# one pytest process per core (CI has two); the slow suites run alone, their timings must not compete
 test: lint
-	$(BIN)/pytest -q -m "not slow"
+	$(BIN)/pytest -q -m "not slow" -n auto
 
 test-slow: install-test
 	$(BIN)/pytest -q -m slow
