@@ -10,9 +10,20 @@ from collections import defaultdict
 
 import pytest
 
-from .w3c_manifest import CAUSES, HERE, load_expected_failures
+from .w3c_manifest import CAUSES, HERE, all_tests, load_expected_failures
 
 _suite_of: dict[str, str] = {}  # nodeid -> suite line ("sparql11 syntax")
+_labels: dict[str, str] = {}  # test id -> suite line, for a process that did not collect (pytest-xdist's controller)
+
+
+def _suite_of_nodeid(nodeid: str) -> str | None:
+    if nodeid in _suite_of:
+        return _suite_of[nodeid]
+    if not nodeid.startswith("tests/w3c/test_w3c_") or "[" not in nodeid:
+        return None
+    if not _labels:
+        _labels.update({case.test_id: case.label for case in all_tests()})
+    return _labels.get(nodeid.rsplit("[", 1)[1].rstrip("]"))
 _outcomes: dict[str, dict[str, str]] = defaultdict(dict)  # suite line -> nodeid -> outcome
 
 
@@ -32,7 +43,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_runtest_logreport(report):
-    suite = _suite_of.get(report.nodeid)
+    suite = _suite_of_nodeid(report.nodeid)
     if suite is None:
         return
     if report.when == "call" or report.outcome != "passed":  # a setup or teardown error counts as a failure
