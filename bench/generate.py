@@ -29,7 +29,9 @@ SHARED_TYPES = {SCO + "Priority", SCO + "Status", SCO + "Agenda", "http://www.w3
 YEARS = {SCO + "year", SCO + "startYear", SCO + "endYear", SCO + "inferredYear"}
 GEO = {"http://www.w3.org/2003/01/geo/wgs84_pos#lat", "http://www.w3.org/2003/01/geo/wgs84_pos#long"}
 SIZES = {"S": 0, "M": 1_000_000, "L": 10_000_000}  # 0: the real graph alone
-TEXT = {"http://www.w3.org/2000/01/rdf-schema#label", "http://purl.org/dc/terms/description", SCO + "quoteText"}
+# the words of labels, descriptions and quotes (a quote's words are its text selector's oa:exact)
+TEXT = {"http://www.w3.org/2000/01/rdf-schema#label", "http://purl.org/dc/terms/description",
+        "http://www.w3.org/ns/oa#exact"}
 
 
 def template(root: Path = ROOT) -> tuple[list[ox.Triple], set[str]]:
@@ -54,6 +56,8 @@ class Shift:
 
 
 def _rename(term, shift: Shift, shared: set[str]):
+    if isinstance(term, ox.BlankNode):  # statements and selectors: a replica's own, not merged with another's
+        return ox.BlankNode(f"{term.value}r{shift.k}")
     if isinstance(term, ox.NamedNode):
         v = term.value
         if v.startswith(ID) and v not in shared:
