@@ -60,3 +60,57 @@ def test_a_failed_build_keeps_the_previous_release(settings, tmp_path, monkeypat
         build(settings, out, validate=False, force=True)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".dist.")], "no temporary folder left behind"
+
+
+def test_a_big_release_is_published_while_its_dumps_are_written_elsewhere(tmp_path, monkeypatch):
+    """The server does not wait for a big release's dumps: a process of its own writes them, /dumps/ answers 503
+    with Retry-After meanwhile, and the files appear complete."""
+    import time
+
+    from publishing_support import close_app, open_app
+
+    root = make_mini_project(tmp_path / "p")
+    monkeypatch.setattr(build_module, "BACKGROUND_BYTES", 0)
+    settings = load_settings({"root": str(root), "instance": str(tmp_path / "i"), "validate": "false"}, environ={})
+    release = build_module.publish(settings)
+    assert build_module.building(release.dumps) or release.dumps.is_dir()
+
+    app = open_app(root, tmp_path / "i")
+    try:
+        client = app.test_client()
+        deadline = time.monotonic() + 60
+        statuses = set()
+        while time.monotonic() < deadline:
+            r = client.get("/dumps/scokg.ttl")
+            statuses.add(r.status_code)
+            if r.status_code == 200:
+                break
+            assert r.status_code == 503 and r.headers["Retry-After"].isdigit(), r.get_data(as_text=True)
+            time.sleep(0.1)
+        assert r.status_code == 200 and statuses <= {200, 503}
+        assert {p.name for p in release.dumps.iterdir()} >= PUBLISHED
+        assert not (release.folder / build_module.BUILDING_MARK).exists()
+    finally:
+        close_app(app)
+
+
+def test_dumps_answer_503_while_a_process_writes_them(tmp_path):
+    import os
+
+    from publishing_support import close_app, open_app
+
+    root = make_mini_project(tmp_path / "p")
+    app = open_app(root, tmp_path / "i")
+    try:
+        release = app.extensions["scokg"].runtime.release
+        import shutil
+        shutil.rmtree(release.dumps)
+        (release.folder / build_module.BUILDING_MARK).write_text(str(os.getpid()))  # a live process
+        r = app.test_client().get("/dumps/scokg.ttl", headers={"Accept": "application/json"})
+        assert r.status_code == 503 and r.headers["Retry-After"] == "5"
+        assert r.get_json()["error"] == "the dumps of this release are being written"
+        assert app.test_client().get("/dumps/", headers={"Accept": "application/json"}).get_json()["building"]
+        (release.folder / build_module.BUILDING_MARK).write_text("999999999")  # gone: no longer building
+        assert app.test_client().get("/dumps/scokg.ttl").status_code == 404
+    finally:
+        close_app(app)

@@ -91,6 +91,16 @@ class UpstreamError(ScokgError):
     status = 502
 
 
+class Unavailable(ScokgError):
+    """Not yet: the thing exists in a moment (a big release's dumps while they are written)."""
+
+    status = 503
+
+    def __init__(self, message: str, hint: str | None = None, retry_after: int = 5):
+        super().__init__(message, hint)
+        self.retry_after = retry_after
+
+
 class QueryTimeout(ScokgError):
     status = 503
 

@@ -97,16 +97,17 @@ def build(ctx, out, no_validate, force):
     settings = settings_from(ctx, validate="false" if no_validate else None)
     progress = lambda step, s: click.echo(f"  {step:<9} {s * 1000:8.1f} ms", err=True)  # noqa: E731
     try:
-        if out is None:  # the release the server publishes
-            out = publish(settings, progress).dumps
-        result = build_release(settings, Path(out), validate=not no_validate, force=force, progress=progress)
+        validate = not no_validate
+        if out is None:  # the release the server publishes, where it publishes it (the gate runs there)
+            out, validate = publish(settings, progress, wait=True).dumps, False
+        result = build_release(settings, Path(out), validate=validate, force=force, progress=progress)
     except ScokgError as exc:
         raise failure(exc) from None
+    for f in result.files:
+        click.echo(f"  {f['name']:<28} {f['size']:>10} bytes  sha256 {f['sha256'][:16]}…")
     if result.skipped:
         click.echo(f"{out}: up to date (inputs unchanged; --force rebuilds)")
         return
-    for f in result.files:
-        click.echo(f"  {f['name']:<28} {f['size']:>10} bytes  sha256 {f['sha256'][:16]}…")
     click.echo(f"wrote {len(result.files)} files to {out}")
 
 

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import shutil
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..config import load_settings, settings_environ
 from ..formats import JSON_LD, N_TRIPLES, TURTLE, Format, published_media_type, serialize_triples
 from ..namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
 from .load import SourceFile, open_sources, release_digest, select, source_files
@@ -25,6 +30,9 @@ from .metadata import dataset_stats, describe_dataset
 from .validate import gate
 
 VERSION_FILE = ".scokg-version"
+VALIDATED_MARK = "validated"  # in a release folder: the gate passed for it
+BUILDING_MARK = "building"  # in a release folder: the pid of the process writing its dumps
+BACKGROUND_BYTES = 32 << 20  # sources above this size: the dumps are written while the server starts
 # Releases this process has already validated (by source digest): several apps over one release, as in the test
 # suite or a reload that changes nothing, pay for the gate once.
 _VALIDATED: set[tuple[str, str]] = set()
@@ -128,15 +136,57 @@ def build(settings, out: str | Path, *, validate: bool = True, force: bool = Fal
     return BuildResult(out, version, infos, timings=timings)
 
 
-def publish(settings, progress: Callable[[str, float], None] | None = None) -> Release:
-    """The release of the sources under ``settings.root``: validated once, its dumps and VoID written once, in
-    ``<instance>/releases/<version>/``; older releases beyond the last few are removed."""
+def release_folder(settings) -> Path:
+    """Where the release of the sources under ``settings.root`` lives: ``<instance>/releases/<version>/``."""
+    return Path(settings.instance) / "releases" / release_digest(settings.root)[:16]
+
+
+def publish(settings, progress: Callable[[str, float], None] | None = None, wait: bool = False) -> Release:
+    """The release of the sources under ``settings.root``: validated once (the gate; a mark in its folder says it
+    passed), its dumps and VoID written once; older releases beyond the last few are removed.
+
+    A big release's dumps are written by a process of their own while the server starts (``wait`` waits instead):
+    a server should not need longer to start than the store needs to load.
+    """
+    progress = progress or (lambda step, seconds: None)
     files = tuple(source_files(settings.root))
-    version = release_digest(settings.root)[:16]
-    folder = Path(settings.instance) / "releases" / version
-    build(settings, folder / "dumps", validate=settings.validate, progress=progress)
+    folder = release_folder(settings)
+    version = folder.name
+    folder.mkdir(parents=True, exist_ok=True)
+    if settings.validate and not (folder / VALIDATED_MARK).exists():
+        if (version, settings.validator) not in _VALIDATED:
+            t0 = time.perf_counter()
+            gate(settings.root, settings.validator)
+            _VALIDATED.add((version, settings.validator))
+            progress("validate", time.perf_counter() - t0)
+        (folder / VALIDATED_MARK).touch()
+    dumps = folder / "dumps"
+    if not is_built(dumps, version, validated=False):
+        if not wait and sum(f.path.stat().st_size for f in files) > BACKGROUND_BYTES:
+            _build_elsewhere(settings, dumps)
+        else:
+            build(settings, dumps, validate=False, progress=progress)
     _prune(folder)
     return Release(folder, version, files)
+
+
+def building(dumps: Path) -> bool:
+    """True while a process of its own writes these dumps."""
+    try:
+        pid = int((dumps.parent / BUILDING_MARK).read_text())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _build_elsewhere(settings, dumps: Path) -> None:
+    if building(dumps):
+        return
+    child = subprocess.Popen([sys.executable, "-m", __name__, str(dumps)],
+                             env={**os.environ, **settings_environ(settings)})
+    (dumps.parent / BUILDING_MARK).write_text(str(child.pid))
+    threading.Thread(target=child.wait, name="scokg-dumps-writer", daemon=True).start()  # reaped when it ends
 
 
 def _prune(current: Path) -> None:
@@ -187,3 +237,10 @@ def _replace_dir(new: Path, out: Path) -> None:
     new.rename(out)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+if __name__ == "__main__":  # pragma: no cover - the process _build_elsewhere starts; settings from SCOKG_*
+    try:
+        build(load_settings(), Path(sys.argv[1]), validate=False)
+    finally:
+        (Path(sys.argv[1]).parent / BUILDING_MARK).unlink(missing_ok=True)

@@ -19,8 +19,9 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, send_file, stream_with_context
 
-from ..errors import NotFound
+from ..errors import NotFound, Unavailable
 from ..formats import HTML, JSON_API, http_content_type, published_media_type
+from ..graph.build import building
 from . import conneg
 from .html import html_response
 from .runtime import get_runtime
@@ -119,9 +120,9 @@ def index():
     folder = dumps_folder()
     media = conneg.negotiate(request.headers.get("Accept"), (HTML, JSON_API), HTML.media_type)
     if media == "application/json":
-        return {"ok": True, "built": folder.is_dir(), "files": files}
-    return html_response(render_template("dumps.html", files=files, built=folder.is_dir(), folder=str(folder),
-                                         gzip_views=GZIP_VIEWS), negotiated=True)
+        return {"ok": True, "built": folder.is_dir(), "building": building(folder), "files": files}
+    return html_response(render_template("dumps.html", files=files, built=folder.is_dir(), building=building(folder),
+                                         folder=str(folder), gzip_views=GZIP_VIEWS), negotiated=True)
 
 
 @bp.get("/dumps")
@@ -132,6 +133,8 @@ def index_redirect():
 @bp.get("/dumps/<name>")
 def dump_file(name: str):
     folder = dumps_folder()
+    if not folder.is_dir() and building(folder):
+        raise Unavailable("the dumps of this release are being written", hint="try again in a few seconds")
     if not folder.is_dir():
         raise NotFound("no dumps have been built yet", hint="run 'scokg build' to write them")
     if name in GZIP_VIEWS:

@@ -7,7 +7,7 @@ import logging
 from flask import Response, json, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import MethodNotAllowed, ScokgError
+from ..errors import MethodNotAllowed, ScokgError, Unavailable
 from ..formats import HTML, JSON_API
 from . import conneg
 
@@ -47,6 +47,8 @@ def register_error_handlers(app) -> None:
         headers = {}
         if isinstance(exc, MethodNotAllowed):
             headers["Allow"] = ", ".join(exc.allow)
+        if isinstance(exc, Unavailable):
+            headers["Retry-After"] = str(exc.retry_after)
         if exc.status >= 500 and exc.status not in (502, 503, 504):
             log.error("internal error on %s %s", request.method, request.path, exc_info=exc)
             return error_response(500, "internal server error")
