@@ -84,7 +84,7 @@ def validate(ctx, inferred):
 
 @cli.command()
 @click.option("--out", default=None, type=click.Path(file_okay=False), help="Output folder [default: "
-              "<instance>/dumps].")
+              "<instance>/releases/<version>/dumps, the release the server publishes].")
 @click.option("--no-validate", is_flag=True, help="Publish even if the data does not conform.")
 @click.option("--force", is_flag=True, help="Rebuild even when the inputs are unchanged.")
 @click.pass_context
@@ -155,13 +155,14 @@ def _setting_options(command):
 def serve(ctx, more, no_validate, debug, **values):
     """Serve the graph: SPARQL endpoint, pages, dumps (granian; --debug uses Flask's server).
 
-    The release is validated and its dumps and VoID written into <instance>/dumps once per release, before the
-    server starts.
+    The release is validated before the server starts (once per release) and published in
+    <instance>/releases/<version>/: its dumps and VoID (written while the server starts when the sources
+    exceed 32 MB; /dumps/ answers 503 until they are complete) and, for big graphs, its on-disk store.
 
     \b
     Examples:
       scokg serve
-      scokg serve --port 8080 --workers 4 --store instance/store
+      scokg serve --port 8080 --workers 4 --store disk
       SCOKG_QUERY_TIMEOUT=5 scokg serve
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
