@@ -84,6 +84,10 @@ def test_the_wheel_carries_the_release_and_serves_it_from_an_empty_folder(instal
         status, dump = _get(base + "/dumps/scokg.ttl", "text/turtle")
         assert status == 200 and len(rdflib.Graph().parse(data=dump, format="turtle")) == len(expected)
         assert list((empty / "instance" / "releases").glob("*/dumps/scokg.ttl"))
+        # access-log lines are written on the metrics' beat (twice a second), not as each response leaves
+        deadline = time.monotonic() + 10
+        while '"GET /dumps/scokg.ttl' not in log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
         assert '"GET /dumps/scokg.ttl' in log.read_text(), "serve writes an access log by default"
     finally:
         server.terminate()
