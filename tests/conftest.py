@@ -7,6 +7,7 @@ import os
 import shutil
 import tempfile
 import threading
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,42 @@ def browser_or_skip():
     if os.environ.get("SCOKG_REQUIRE_BROWSER"):
         pytest.fail("Chromium is required (SCOKG_REQUIRE_BROWSER=1) but not installed")
     pytest.skip("Chromium is not installed (apt-get install chromium)")
+
+
+# The W3C suites' pass counts, printed at the end of the run. Here, not in tests/w3c/conftest.py: pytest-xdist's
+# controller collects nothing, so it loads only this conftest; it maps node ids to suites from the manifests.
+_w3c_labels: dict[str, str] = {}  # W3C test id -> suite line ("sparql11 syntax")
+_w3c_outcomes: dict[str, dict[str, str]] = defaultdict(dict)  # suite line -> nodeid -> outcome
+
+
+def _w3c_suite(nodeid: str) -> str | None:
+    if not nodeid.startswith("tests/w3c/test_w3c_") or "[" not in nodeid:
+        return None
+    if not _w3c_labels:
+        from w3c.w3c_manifest import all_tests  # the manifests: read only when W3C tests ran
+
+        _w3c_labels.update({case.test_id: case.label for case in all_tests()})
+    return _w3c_labels.get(nodeid.rsplit("[", 1)[1].rstrip("]"))
+
+
+def pytest_runtest_logreport(report):
+    suite = _w3c_suite(report.nodeid)
+    if suite is None:
+        return
+    if report.when == "call" or report.outcome != "passed":  # a setup or teardown error counts as a failure
+        outcome = "xfailed" if hasattr(report, "wasxfail") and report.outcome == "skipped" else report.outcome
+        if outcome == "failed" or report.nodeid not in _w3c_outcomes[suite]:
+            _w3c_outcomes[suite][report.nodeid] = outcome
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _w3c_outcomes:
+        return
+    terminalreporter.section("W3C SPARQL test suites")
+    for suite in sorted(_w3c_outcomes):
+        counts: dict[str, int] = defaultdict(int)
+        for outcome in _w3c_outcomes[suite].values():
+            counts[outcome] += 1
+        extra = [f"{counts[k]} {k}" for k in ("xfailed", "failed", "skipped") if counts[k]]
+        terminalreporter.write_line(f"W3C {suite}: {counts['passed']}/{sum(counts.values())} passed"
+                                    + (f" ({', '.join(extra)})" if extra else ""))
