@@ -43,7 +43,7 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	touch $@
 
-# Needs wrk (apt-get install wrk); Virtuoso joins when virtuoso-opensource is installed.
+# Needs wrk (apt-get install wrk): it drives the load.
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py --quick
 

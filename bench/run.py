@@ -380,6 +380,8 @@ def main() -> None:
     parser.add_argument("--servers", default=None, help="default scokg,scokg-uncached,oxigraph and, at size S "
                         "(not --quick), rdflib-endpoint; oxigraph always goes first: it is the reference of the "
                         "answers")
+    parser.add_argument("--variant", action="append", default=[], metavar="NAME=SETTING:VALUE,…",
+                        help="another scokg to measure, e.g. scokg-memory=store:memory (then name it in --servers)")
     parser.add_argument("--scokg", default=str(srv.BIN / "scokg"), help="the scokg command (split like a shell)")
     parser.add_argument("--retries", type=int, default=2, help="restarts of a scokg that does not start, 60 s apart")
     parser.add_argument("--work", type=Path, default=HERE / ".work")
@@ -387,6 +389,11 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench/run.py needs wrk (apt-get install wrk)")
+    for spec in args.variant:
+        name, _, pairs = spec.partition("=")
+        if not name.startswith("scokg-") or not pairs or any(":" not in p for p in pairs.split(",")):
+            parser.error(f"--variant {spec!r}: expected scokg-NAME=SETTING:VALUE[,SETTING:VALUE…]")
+        srv.SCOKG_VARIANTS[name] = [tuple(p.split(":", 1)) for p in pairs.split(",")]  # type: ignore[misc]
     if args.quick:
         args.seconds, args.warmup, args.size = 2, 1, "S"
     args.methods = (args.methods or ("get,post" if args.quick else "get,post,form")).split(",")

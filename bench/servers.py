@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 BIN = Path(sys.executable).parent
-# scokg variants: name -> settings; any other "scokg-…" name may be given with --variant NAME=SETTING:VALUE,…
+# scokg variants: name -> settings; run.py's --variant NAME=SETTING:VALUE,… adds others
 SCOKG_VARIANTS: dict[str, list[tuple[str, str]]] = {
     "scokg": [],
     "scokg-uncached": [("cache_bytes", "0")],  # or cache_entries, in versions that had it: see settings_for()
