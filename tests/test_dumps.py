@@ -11,10 +11,10 @@ import json
 import pyoxigraph as ox
 import pytest
 import rdflib
-from rdflib.compare import isomorphic
 from rdflib.namespace import VOID
 
 from publishing_support import close_app, make_mini_project, open_app, project_root
+from rdf_support import isomorphic
 from scokg.graph.load import to_rdflib
 from scokg.graph.metadata import DATASET
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import rdflib
 from rdflib import Namespace
-from rdflib.compare import isomorphic
 
 from publishing_support import close_app, make_mini_project, open_app, project_root
+from rdf_support import isomorphic
 from scokg.graph.metadata import DATASET, LINKSET, dataset_stats, describe_dataset
 from scokg.namespaces import BASE, WD
 from scokg.store import build_store

@@ -8,9 +8,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from rdflib.compare import isomorphic
 
 from publishing_support import close_app, make_mini_project, open_app, project_root
+from rdf_support import isomorphic
 from scokg.graph.load import to_rdflib
 from scokg.namespaces import BASE, ONTOLOGY_GRAPH, SCO, SHAPES_GRAPH
 

@@ -9,8 +9,9 @@ from urllib.parse import quote
 
 import pytest
 import rdflib
-from rdflib.compare import isomorphic
 from rdflib.plugins.sparql.results.xmlresults import XMLResultParser
+
+from rdf_support import isomorphic
 
 SELECT = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX sco: <https://w3id.org/scokg/ontology#>

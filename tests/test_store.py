@@ -13,9 +13,9 @@ import orjson
 import pytest
 import rdflib
 from click.testing import CliRunner
-from rdflib.compare import isomorphic
 
 from conftest import ROOT, TINY
+from rdf_support import isomorphic
 from scokg.cli import cli
 from scokg.config import load_settings
 from scokg.errors import QuerySyntaxError, QueryTimeout, UpstreamError
