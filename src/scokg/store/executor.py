@@ -4,7 +4,9 @@ pyoxigraph cannot cancel a running query, so each query runs in an executor proc
 from a *zygote*: a single-threaded copy of the server process made right after the store was
 loaded. Forking from it is safe (no other thread holds a lock) and shares the store's memory
 copy-on-write. When a query overruns, its executor is killed and the zygote forks a new one;
-the other executors keep answering meanwhile.
+the other executors keep answering meanwhile. An executor whose private memory has grown past its limit (the
+allocator keeps what a big scan took, and each executor would otherwise hold its largest query's memory for
+ever) answers, then retires, and a fresh copy of the zygote takes its place.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import faulthandler
 import logging
 import os
 import pickle
+import resource
 import signal
 import socket
 import struct
@@ -48,10 +51,34 @@ def _recv(sock: socket.socket):
     return pickle.loads(_recv_exact(sock, n))
 
 
-def _executor_loop(store, sock: socket.socket) -> None:
+# Reading smaps_rollup walks the whole address space: not after every point lookup, but once a second, or at once
+# after a query whose peak memory shows it allocated more than the limit.
+MEMORY_CHECK_SECONDS = 1.0
+
+
+def private_bytes() -> int:
+    """This process's private memory (pages no other process maps: its own allocations and the copy-on-write
+    pages it has written), from /proc; 0 where /proc has no smaps_rollup."""
+    try:
+        with open("/proc/self/smaps_rollup", "rb") as f:
+            return sum(int(line.split()[1]) << 10 for line in f if line.startswith((b"Private_Clean:",
+                                                                                  b"Private_Dirty:")))
+    except OSError:
+        return 0
+
+
+def _peak_rss() -> int:
+    """The most memory this process has had resident: one cheap system call, checked after every answer."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss << 10  # KiB on Linux
+
+
+def _executor_loop(store, sock: socket.socket, max_growth: int = 0) -> None:
     # A query that overflows the engine's stack kills this process on purpose; the parent reports it in one
     # log line, so no "Fatal Python error" traceback dump here (pytest and PYTHONFAULTHANDLER switch it on).
     faulthandler.disable()
+    limit = private_bytes() + max_growth if max_growth > 0 else 0
+    next_check = 0.0
+    peak_mark = _peak_rss() + max_growth  # a query that took this much more memory is checked at once
     while True:
         try:
             method, args, kwargs = _recv(sock)
@@ -63,13 +90,20 @@ def _executor_loop(store, sock: socket.socket) -> None:
             reply = ("err", exc)
         except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it
             reply = ("err", RuntimeError(f"{type(exc).__name__}: {exc}"))
+        retire = False
+        if limit and (time.monotonic() >= next_check or _peak_rss() > peak_mark):
+            retire = private_bytes() > limit
+            next_check = time.monotonic() + MEMORY_CHECK_SECONDS
+            peak_mark = _peak_rss() + max_growth
         try:
-            _send(sock, reply)
+            _send(sock, (*reply, retire))
         except OSError:
+            return
+        if retire:
             return
 
 
-def _zygote_loop(store, control: socket.socket) -> None:
+def _zygote_loop(store, control: socket.socket, max_growth: int) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -94,7 +128,7 @@ def _zygote_loop(store, control: socket.socket) -> None:
         if pid == 0:
             control.close()
             sock = socket.socket(fileno=fds[0])
-            _executor_loop(store, sock)
+            _executor_loop(store, sock, max_growth)
             os._exit(0)
         os.close(fds[0])
         control.sendall(struct.pack("!i", pid))
@@ -115,9 +149,11 @@ class _Worker:
 
 
 class QueryExecutor:
-    """A pool of killable executor processes over one store."""
+    """A pool of killable executor processes over one store; each retires once its private memory has grown by
+    more than ``max_growth`` bytes (0: never)."""
 
-    def __init__(self, store, processes: int = 2, on_restart: Callable[[], object] | None = None):
+    def __init__(self, store, processes: int = 2, on_restart: Callable[[], object] | None = None,
+                 max_growth: int = 0, on_retire: Callable[[], object] | None = None):
         self._lock = threading.Lock()
         self._idle: deque[_Worker] = deque()
         self._available = threading.Semaphore(0)
@@ -125,12 +161,13 @@ class QueryExecutor:
         self._closed = False
         self._generation = 0  # bumped by every update: older executors hold an older copy of the graph
         self._on_restart = on_restart or (lambda: None)  # an executor killed at the time limit or dead
+        self._on_retire = on_retire or (lambda: None)  # an executor replaced for its memory
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         pid = os.fork()
         if pid == 0:  # the zygote
             parent.close()
             try:
-                _zygote_loop(store, child)
+                _zygote_loop(store, child, max_growth)
             finally:
                 os._exit(0)
         child.close()
@@ -186,7 +223,7 @@ class QueryExecutor:
         try:
             worker.sock.settimeout(max(0.001, deadline - time.monotonic()))
             _send(worker.sock, (method, args, kwargs))
-            status, value = _recv(worker.sock)
+            status, value, retired = _recv(worker.sock)
         except TimeoutError:
             worker.kill()
             self._on_restart()
@@ -201,6 +238,10 @@ class QueryExecutor:
             raise QueryTooComplex("the query engine failed on this query: it is probably nested or chained too "
                                   "deeply", hint="simplify the query; other queries are not affected") from None
         worker.sock.settimeout(None)
+        if retired:  # it has exited (the zygote reaps it): a fresh one takes its place
+            worker.sock.close()
+            self._on_retire()
+            worker = self._spawn()
         self._release(worker)
         if status == "err":
             raise value

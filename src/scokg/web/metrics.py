@@ -70,6 +70,9 @@ class Metrics:
                                     registry=r)
         self.executor_restarts = Counter("scokg_executor_restarts", "Query executor processes replaced (after a "
                                          "time limit or a crash).", registry=r)
+        self.executor_retirements = Counter("scokg_executor_retirements", "Query executor processes replaced "
+                                            "after an answer because their private memory grew past "
+                                            "executor_memory.", registry=r)
         self.release = Gauge("scokg_release_info", "The release being served (1), by version.", ["version"],
                              multiprocess_mode="mostrecent", registry=r)
         self.release_load = Gauge("scokg_release_load_seconds", "Seconds the release took to load and validate.",

@@ -49,7 +49,9 @@ class Runtime:
         """
         if self.executor is None and isinstance(self.store, OxigraphStore):
             self.executor = QueryExecutor(self.store, self.settings.query_workers,
-                                          on_restart=lambda: self.metrics.count("executor_restarts"))
+                                          on_restart=lambda: self.metrics.count("executor_restarts"),
+                                          max_growth=self.settings.executor_memory,
+                                          on_retire=lambda: self.metrics.count("executor_retirements"))
 
     def execute(self, text, select_type, graph_type, *, dataset: Dataset = PUBLISHED, timeout=None,
                 row_bound: int | None = None, cached: bool = True) -> Answer:
