@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import http.server
+import importlib.util
 import json
 import os
 import random
@@ -389,6 +390,8 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench/run.py needs wrk (apt-get install wrk)")
+    if importlib.util.find_spec("matplotlib") is None:  # the charts come last: fail now, not after the runs
+        sys.exit("bench/run.py needs the bench extra (pip install -e '.[test,bench]', or make bench)")
     for spec in args.variant:
         name, _, pairs = spec.partition("=")
         if not name.startswith("scokg-") or not pairs or any(":" not in p for p in pairs.split(",")):
