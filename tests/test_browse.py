@@ -190,3 +190,23 @@ def test_the_ontology_lists_its_terms_with_instance_counts(client, g):
     n = len(members(g, SCO.City))
     assert re.search(rf'<article class="term" id="City">.*?<a href="/browse/City">{n}</a>', html, re.S)
     assert "City" in text(re.search(r'<article class="term" id="City">.*?</article>', html, re.S).group(0))
+
+
+def test_pages_work_after_the_server_counted_the_triples_and_the_count_stays_a_count(tiny_copy):
+    """`scokg serve` counts the release's triples before any request (for /metrics); the pages' own cache of the
+    statements once shared that key, and every /browse, /timeline and /map answered 500 under serve."""
+    from conftest import make_settings
+    from scokg.web.app import create_app
+
+    application = create_app(make_settings(root=str(tiny_copy)))
+    try:
+        runtime = application.extensions["scokg"].runtime
+        count = runtime.triples()  # what the master does first
+        web = application.test_client()
+        for path in ("/timeline", "/map", "/browse/Initiative"):
+            r = web.get(path, headers={"Accept": BROWSER})
+            assert r.status_code == 200, (path, r.get_data(as_text=True)[:300])
+        assert web.get("/health").get_json()["triples"] == count == runtime.triples()
+        assert isinstance(count, int)
+    finally:
+        runtime.close()

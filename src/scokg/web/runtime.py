@@ -137,7 +137,7 @@ def get_runtime() -> Runtime:
 def cached(name: str, compute: Callable[[Store], Any]) -> Any:
     """A value computed once per release (the Runtime is replaced as a whole on reload)."""
     runtime = get_runtime()
-    key = (name, runtime.store.version)
+    key = ("cached", name, runtime.store.version)  # apart from the runtime's own counts (a name may be the same)
     if key not in runtime.counts:
         runtime.counts[key] = compute(runtime.store)
     return runtime.counts[key]
