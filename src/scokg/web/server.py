@@ -17,8 +17,11 @@ import multiprocessing
 import os
 import signal
 import socket
+import sys
 import threading
+import time
 from pathlib import Path
+from types import FrameType
 
 from flask import Flask
 from granian import Granian
@@ -108,8 +111,10 @@ def relay_stop_signals_to_main_thread() -> None:
     The kernel hands a signal sent to the process to any thread; when one of granian's Rust threads takes it, the
     handler waits for the main thread's next bytecode, which never comes, and the worker is killed only after
     ``workers_kill_timeout`` (seen: 15 s stops, one in four under load). Python writes each signal's number to
-    the wakeup fd; a thread reads it and sends the signal once more to the main thread itself, which interrupts
-    the wait. Once per signal number: the relayed signal writes to the fd too."""
+    the wakeup fd; a thread reads it and, if the main thread is still parked a moment later with no handler
+    run, sends the signal once more to the main thread itself, which interrupts the wait. Only then, and only
+    once: a second run of granian's handler while its shutdown is under way can deadlock (seen: the handler
+    stuck in ``WorkerSignal.set``)."""
     read_end, write_end = os.pipe()
     os.set_blocking(write_end, False)
     signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
@@ -117,14 +122,28 @@ def relay_stop_signals_to_main_thread() -> None:
     assert main is not None
 
     def relay() -> None:
-        relayed: set[int] = set()
         while data := os.read(read_end, 64):
-            for signum in set(data) - relayed:
-                if signum in (signal.SIGINT, signal.SIGTERM):
-                    relayed.add(signum)
-                    signal.pthread_kill(main, signum)
+            stop = [n for n in data if n in (signal.SIGINT, signal.SIGTERM)]
+            if not stop:
+                continue
+            time.sleep(RELAY_GRACE)  # a handler the main thread runs itself has set the stop by then
+            if _parked(sys._current_frames().get(main)):
+                signal.pthread_kill(main, stop[0])
+            return
 
     threading.Thread(target=relay, name="scokg-signal-relay", daemon=True).start()
+
+
+RELAY_GRACE = 0.2
+
+
+def _parked(frame: FrameType | None) -> bool:
+    """The main thread waits in granian's worker loop and runs no signal handler."""
+    names = []
+    while frame is not None:
+        names.append(frame.f_code.co_name)
+        frame = frame.f_back
+    return "_main" in names and "signal_handler" not in names and names[0] == "wait"
 
 
 def run_server(settings: Settings) -> None:
