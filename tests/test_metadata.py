@@ -116,7 +116,7 @@ def test_statistics_are_computed_once_per_release(pub):
     client = pub.test_client()
     client.get("/dataset.ttl")
     runtime = pub.extensions["scokg"].runtime
-    key = ("dataset-stats", runtime.store.version)
+    key = ("cached", "dataset-stats", runtime.store.version)
     first = runtime.counts[key]
     client.get("/dataset.nt")
     client.get("/")
