@@ -75,7 +75,8 @@ class Metrics:
                                             "executor_memory.", registry=r)
         self.release = Gauge("scokg_release_info", "The release being served (1), by version.", ["version"],
                              multiprocess_mode="mostrecent", registry=r)
-        self.release_load = Gauge("scokg_release_load_seconds", "Seconds the release took to load and validate.",
+        self.release_load = Gauge("scokg_release_load_seconds", "Seconds this server took to open the release: "
+                                  "validation included only when no earlier build had validated it.",
                                   multiprocess_mode="mostrecent", registry=r)
         self.release_triples = Gauge("scokg_release_triples", "Triples in the published default graph.",
                                      multiprocess_mode="mostrecent", registry=r)
