@@ -19,12 +19,12 @@ import signal
 import socket
 import sys
 import threading
-import time
 from pathlib import Path
 from types import FrameType
 
 from flask import Flask
 from granian import Granian
+from granian import _signals as granian_signals
 from granian.constants import Interfaces
 from granian.http import HTTP1Settings
 
@@ -111,10 +111,13 @@ def relay_stop_signals_to_main_thread() -> None:
     The kernel hands a signal sent to the process to any thread; when one of granian's Rust threads takes it, the
     handler waits for the main thread's next bytecode, which never comes, and the worker is killed only after
     ``workers_kill_timeout`` (seen: 15 s stops, one in four under load). Python writes each signal's number to
-    the wakeup fd; a thread reads it and, if the main thread is still parked a moment later with no handler
-    run, sends the signal once more to the main thread itself, which interrupts the wait. Only then, and only
-    once: a second run of granian's handler while its shutdown is under way can deadlock (seen: the handler
-    stuck in ``WorkerSignal.set``)."""
+    the wakeup fd; a thread reads it and, once the main thread is parked in granian's loop while granian's handler
+    has not run, sends the signal once to the main thread itself, which interrupts the wait. Never when the
+    handler has run: a second run while granian's shutdown is under way can deadlock (seen: the handler stuck
+    in ``WorkerSignal.set``). A signal that comes before granian's handler exists (a worker still starting)
+    is relayed as soon as the worker is parked."""
+    handled = threading.Event()
+    _flag_granian_handler(handled)
     read_end, write_end = os.pipe()
     os.set_blocking(write_end, False)
     signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
@@ -126,9 +129,12 @@ def relay_stop_signals_to_main_thread() -> None:
             stop = [n for n in data if n in (signal.SIGINT, signal.SIGTERM)]
             if not stop:
                 continue
-            time.sleep(RELAY_GRACE)  # a handler the main thread runs itself has set the stop by then
-            if _parked(sys._current_frames().get(main)):
-                signal.pthread_kill(main, stop[0])
+            # a handler the main thread runs itself has flagged the stop by then; a worker still starting gets
+            # parked a little later
+            while not handled.wait(RELAY_GRACE):
+                if _parked(sys._current_frames().get(main)):
+                    signal.pthread_kill(main, stop[0])
+                    return
             return
 
     threading.Thread(target=relay, name="scokg-signal-relay", daemon=True).start()
@@ -137,13 +143,36 @@ def relay_stop_signals_to_main_thread() -> None:
 RELAY_GRACE = 0.2
 
 
+def _flag_granian_handler(handled: threading.Event) -> None:
+    """Wrap the handlers granian's worker installs (it imports ``set_sync_signals`` when the worker starts) so that
+    they flag ``handled`` before they run, and run only once: granian's handler run again while its shutdown is
+    under way can deadlock in ``WorkerSignal.set``."""
+    original = granian_signals.set_sync_signals
+
+    def set_sync_signals():
+        event = original()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            handler = signal.getsignal(signum)
+            if callable(handler):
+                def flagged(number, frame, handler=handler):
+                    if handled.is_set():  # a group SIGTERM comes twice (kernel, master): run granian's once
+                        return
+                    handled.set()
+                    handler(number, frame)
+
+                signal.signal(signum, flagged)
+        return event
+
+    granian_signals.set_sync_signals = set_sync_signals
+
+
 def _parked(frame: FrameType | None) -> bool:
-    """The main thread waits in granian's worker loop and runs no signal handler."""
+    """The main thread waits in granian's worker loop."""
     names = []
     while frame is not None:
         names.append(frame.f_code.co_name)
         frame = frame.f_back
-    return "_main" in names and "signal_handler" not in names and names[0] == "wait"
+    return "_main" in names and names[0] == "wait"
 
 
 def run_server(settings: Settings) -> None:
