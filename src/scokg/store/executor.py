@@ -181,11 +181,13 @@ class QueryExecutor:
             return self._spawn_locked()
 
     def _release(self, worker: _Worker) -> None:
-        if worker.generation != self._generation:  # it answered from the graph before an update: replace it
-            worker.kill()
-            worker = self._spawn()
-        with self._lock:
+        stale = None
+        with self._lock:  # the generation is compared under the lock: an update may be landing
+            if worker.generation != self._generation:  # it answered from the graph before an update: replace it
+                stale, worker = worker, self._spawn_locked()
             self._idle.append(worker)
+        if stale is not None:
+            stale.kill()
         self._available.release()
 
     def apply_update(self, text: str) -> None:
@@ -241,8 +243,13 @@ class QueryExecutor:
         if retired:  # it has exited (the zygote reaps it): a fresh one takes its place
             worker.sock.close()
             self._on_retire()
-            worker = self._spawn()
-        self._release(worker)
+            try:
+                self._release(self._spawn())
+            except (EOFError, OSError) as exc:  # closed meanwhile, or the zygote is gone: the answer still counts
+                if not self._closed:
+                    log.warning("no executor could replace a retired one (%s); %d left", exc, len(self._idle))
+        else:
+            self._release(worker)
         if status == "err":
             raise value
         return value
