@@ -55,3 +55,15 @@ def test_without_a_limit_an_executor_keeps_its_memory():
         assert executor.call("pid", timeout=10) == first and executor.call("grow", 1, timeout=10) == 2
     finally:
         executor.close()
+
+
+def test_a_retired_executors_answer_survives_when_no_executor_can_replace_it():
+    import signal
+
+    executor = QueryExecutor(Hoarder(), processes=1, max_growth=16 << 20)
+    try:
+        os.kill(executor._zygote_pid, signal.SIGKILL)  # nothing can be forked any more
+        os.waitpid(executor._zygote_pid, 0)
+        assert executor.call("grow", 64, timeout=10) == 1  # the answer, not an OSError
+    finally:
+        executor.close()

@@ -209,9 +209,14 @@ class QueryExecutor:
     def _spawn_locked(self) -> _Worker:
         """_spawn for a caller that holds the lock."""
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        socket.send_fds(self._control, [b"x"], [theirs.fileno()])
-        (pid,) = struct.unpack("!i", _recv_exact(self._control, 4))
-        theirs.close()
+        try:
+            socket.send_fds(self._control, [b"x"], [theirs.fileno()])
+            (pid,) = struct.unpack("!i", _recv_exact(self._control, 4))
+        except (EOFError, OSError):
+            mine.close()
+            raise
+        finally:
+            theirs.close()
         return _Worker(pid, mine, self._generation)
 
     def call(self, method: str, *args, timeout: float, **kwargs):
