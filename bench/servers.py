@@ -73,21 +73,7 @@ class Server:
 
     def pids(self) -> list[int]:
         """The started processes and all their descendants (workers, forked executors)."""
-        children: dict[int, list[int]] = {}
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    with open(f"/proc/{entry}/stat") as f:
-                        ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-                except (OSError, IndexError, ValueError):
-                    continue
-                children.setdefault(ppid, []).append(int(entry))
-        out, todo = [], [p.pid for p in self.procs]
-        while todo:
-            pid = todo.pop()
-            out.append(pid)
-            todo.extend(children.get(pid, []))
-        return out
+        return descendants([p.pid for p in self.procs])
 
     def memory(self) -> dict:
         """PSS (pages shared between forks counted once, in shares) and RSS over the process tree, in MB."""
@@ -104,6 +90,25 @@ class Server:
             except OSError:
                 continue
         return {"pss_mb": pss / 1024, "rss_mb": rss / 1024, "processes": count}
+
+
+def descendants(roots: list[int]) -> list[int]:
+    """These processes and all their descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], list(roots)
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(children.get(pid, []))
+    return out
 
 
 def stop_all() -> None:
