@@ -10,8 +10,10 @@ import re
 import pytest
 import rdflib
 
+from conftest import make_settings
 from page_support import BROWSER, files_graph, local, text
 from scokg.namespaces import BASE, GEO, SCO
+from scokg.web.app import create_app
 
 SUBCLASS = rdflib.RDFS.subClassOf
 
@@ -195,9 +197,6 @@ def test_the_ontology_lists_its_terms_with_instance_counts(client, g):
 def test_pages_work_after_the_server_counted_the_triples_and_the_count_stays_a_count(tiny_copy):
     """`scokg serve` counts the release's triples before any request (for /metrics); the pages' own cache of the
     statements once shared that key, and every /browse, /timeline and /map answered 500 under serve."""
-    from conftest import make_settings
-    from scokg.web.app import create_app
-
     application = create_app(make_settings(root=str(tiny_copy)))
     try:
         runtime = application.extensions["scokg"].runtime

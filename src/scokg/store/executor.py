@@ -91,10 +91,11 @@ def _executor_loop(store, sock: socket.socket, max_growth: int = 0) -> None:
         except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it
             reply = ("err", RuntimeError(f"{type(exc).__name__}: {exc}"))
         retire = False
-        if limit and (time.monotonic() >= next_check or _peak_rss() > peak_mark):
-            retire = private_bytes() > limit
-            next_check = time.monotonic() + MEMORY_CHECK_SECONDS
-            peak_mark = _peak_rss() + max_growth
+        if limit:
+            now, peak = time.monotonic(), _peak_rss()
+            if now >= next_check or peak > peak_mark:
+                retire = private_bytes() > limit
+                next_check, peak_mark = now + MEMORY_CHECK_SECONDS, peak + max_growth
         try:
             _send(sock, (*reply, retire))
         except OSError:
