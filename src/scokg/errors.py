@@ -59,6 +59,10 @@ class QueryEvaluationError(BadRequest):
     """The engine refused to evaluate a well-formed query (an unsupported extension function, say)."""
 
 
+class ServiceRefused(BadRequest):
+    """A SERVICE or LOAD the server will not call."""
+
+
 class Forbidden(ScokgError):
     status = 403
 

@@ -13,11 +13,14 @@ all read ``FORMATS``; nothing else names a media type, a file suffix or a parser
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 W3C_FORMATS = "http://www.w3.org/ns/formats/"
+# Characters XML 1.0 cannot carry, not even as character references (SPARQL XML and RDF/XML answers refuse them).
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 Each test gets its own small app: an in-memory pyoxigraph store holding the test's data, scokg's store and
 runtime around it (no validation, no executor processes, no result cache), and Flask's test client, so every
 request goes through the WSGI app exactly as a client's would. Federation is off (an empty SERVICE allow-list),
-and a guard around the store fails any query or update that would still reach the engine with a SERVICE clause
-or a LOAD, so no test can make a network call.
+except in the SERVICE tests, whose endpoints are local servers on the allow-list; a guard around the store fails
+any query or update that would reach the engine with a SERVICE clause or a LOAD (scokg makes those calls itself),
+so the engine never makes a network call.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 import pyoxigraph as ox
 
 from scokg.config import OPTION_BY_NAME, load_settings
+from scokg.store.federation import Federation
 from scokg.store.oxigraph import OxigraphStore
 from scokg.web.app import create_app
 from scokg.web.runtime import Runtime
@@ -78,15 +80,17 @@ class GuardedStore:
 class W3CApp:
     """One scokg app over one test's dataset, and a test client for it."""
 
-    def __init__(self, base_iri: str, quads=(), *, allow_updates: bool = False):
+    def __init__(self, base_iri: str, quads=(), *, allow_updates: bool = False, allow: tuple[str, ...] = ()):
         settings = load_settings({
-            "validate": "false", "service_allowlist": "", "query_timeout": 5.0, **NO_CACHE,
+            "validate": "false", "service_allowlist": ",".join(allow), "query_timeout": 5.0, "service_timeout": 5.0,
+            **NO_CACHE,
             "base_iri": base_iri, "update_token": UPDATE_TOKEN if allow_updates else "",
         }, environ={})
         raw = ox.Store()
         raw.extend(quads)
         self.guard = GuardedStore(raw)
-        store = OxigraphStore(self.guard, version=f"w3c-{next(_versions)}", base_iri=base_iri)
+        store = OxigraphStore(self.guard, version=f"w3c-{next(_versions)}", base_iri=base_iri,
+                              federation=Federation.of(settings))
         self.runtime = Runtime(settings, store, Cache(0))  # no cache: every request is evaluated
         self.app = create_app(settings, start_executor=False, runtime=self.runtime)
         self.client = self.app.test_client()

@@ -84,7 +84,7 @@ def test_update_syntax(case):
     detail = f"{response.status_code} {response.get_data(as_text=True)}"
     assert response.status_code < 500, detail
     if case.kind == "positive-update-syntax":
-        if (_refused_for_allow_list(response, text, LOAD, "allowed sources")
+        if (_refused_for_allow_list(response, text, LOAD, "allow-list")
                 or _refused_for_allow_list(response, text, SERVICE, "allow-list")):
             pass
         elif response.status_code != 204:

@@ -39,6 +39,7 @@ ROOTS = (
     ("sparql11", "sparql11/syntax-update-2/manifest.ttl", None),
     ("sparql11", "sparql11/csv-tsv-res/manifest.ttl", "result formats"),
     ("sparql11", "sparql11/json-res/manifest.ttl", "result formats"),
+    ("sparql11", "sparql11/service/manifest.ttl", "federation"),
 )
 
 KINDS = {
@@ -86,6 +87,7 @@ class W3CTest:
     lax_cardinality: bool = False  # mf:LaxCardinality: duplicates may be (partly) eliminated (REDUCED)
     approval: str = ""
     category: str = ""  # the suite line it counts in, when not its kind's
+    service_data: tuple[tuple[str, str], ...] = ()  # (endpoint IRI, IRI of the file it serves), SERVICE tests
 
     @property
     def label(self) -> str:
@@ -161,10 +163,13 @@ def _test(g: _Graph, node, suite: str, category: str | None, manifest: Path) -> 
     action = g.one(node, MF + "action")
     data: list[str] = []
     graph_data: list[str] = []
+    service_data: list[tuple[str, str]] = []
     if isinstance(action, ox.BlankNode):
         query = g.one(action, QT + "query")
         data = [d.value for d in g.objects(action, QT + "data")]
         graph_data = [d.value for d in g.objects(action, QT + "graphData")]
+        service_data = [(g.one(s, QT + "endpoint").value, g.one(s, QT + "data").value)
+                        for s in g.objects(action, QT + "serviceData")]
         action = query
     result = g.one(node, MF + "result")
     return W3CTest(
@@ -180,6 +185,7 @@ def _test(g: _Graph, node, suite: str, category: str | None, manifest: Path) -> 
         lax_cardinality=ox.NamedNode(MF + "LaxCardinality") in g.objects(node, MF + "resultCardinality"),
         approval=approval.value.rsplit("#", 1)[-1] if approval is not None else "",
         category=category or "",
+        service_data=tuple(service_data),
     )
 
 

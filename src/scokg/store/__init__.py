@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..errors import ScokgError
 from .base import Store
+from .federation import Federation
 from .oxigraph import build_store
 from .remote import SparqlEndpointStore
 
@@ -23,6 +24,7 @@ def open_store(settings) -> Store:
         raise ScokgError(f"unknown backend {backend!r}", hint="use 'oxigraph' or 'sparql+http://host/sparql'")
     store = build_store(settings.root)
     store.base_iri = settings.base_iri or None
+    store.federation = Federation.of(settings)
     return store
 
 

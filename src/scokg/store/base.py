@@ -15,7 +15,7 @@ from typing import Any, BinaryIO, Protocol
 import pyoxigraph as ox
 import rdflib
 
-from ..errors import NotAcceptable, QueryEvaluationError, ScokgError, UpstreamError
+from ..errors import NotAcceptable, QueryEvaluationError, ScokgError
 from ..formats import RDF_FORMATS, RESULT_FORMATS
 from ..graph.load import to_rdflib
 from ..namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, PREFIXES
@@ -92,12 +92,9 @@ WHERE {{
 
 
 def evaluation_error(exc: RuntimeError) -> ScokgError:
-    """pyoxigraph's evaluation errors other than storage and I/O: the query's fault (an unknown function, an
-    unbound SERVICE name), or, when a SERVICE answered badly, the remote's."""
-    message = str(exc)
-    if "service" in message.lower():
-        return UpstreamError(f"a federated SERVICE call failed: {message}")
-    return QueryEvaluationError(f"the query cannot be evaluated: {message}")
+    """pyoxigraph's evaluation errors other than storage and I/O: the query's fault (an unknown function, say).
+    The engine calls nothing outside (``federation`` does), so none of them is a remote's."""
+    return QueryEvaluationError(f"the query cannot be evaluated: {exc}")
 
 
 def answer_from(res, select_type, graph_type, max_rows: int, row_bound: int | None = None) -> Answer:
@@ -124,8 +121,8 @@ def answer_from(res, select_type, graph_type, max_rows: int, row_bound: int | No
                                 hint="accept one of " + ", ".join(f.media_type for f in RDF_FORMATS))
         body, n, cut = results.write_triples(res, graph_type, max_rows, PREFIXES)
         return Answer("graph", graph_type, body, n, cut)
-    except OSError as exc:
-        raise UpstreamError(f"a federated SERVICE call failed: {exc}") from None
+    except OSError as exc:  # the storage, read lazily while the results are written
+        raise ScokgError(f"the store failed: {exc}") from None
     except RuntimeError as exc:  # results are computed lazily, while they are written
         raise evaluation_error(exc) from None
 

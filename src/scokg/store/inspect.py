@@ -1,16 +1,16 @@
-"""One inspection of a query or update before it runs: how deep it nests, whether it names its own dataset
-(FROM / FROM NAMED), and which endpoints its SERVICE clauses and documents its LOAD operations would reach.
+"""The one reading of a query or update: what it reaches outside and the text the engine runs.
 
-Which endpoints a request may make the server call is a security decision, so it is taken from a SPARQL parse
-(rdflib's grammar over the text exactly as sent), never from a pattern over the text. Two cheap facts keep the
-parse off the common path: a query whose text does not contain the letters ``service`` (in any case, also after
-expanding ``\\u`` escapes) has no SERVICE clause, and one without ``from`` has no dataset clause. When the text
-could hold SERVICE but the parse fails, or finds fewer SERVICE clauses than a scan of the text outside strings,
-IRIs and comments, the targets count as unknown and the request is refused.
+``inspect_query`` and ``inspect_update`` read the client's text once (``lexer``) and return an ``Inspection``:
+the canonical text (the only text any engine is given), how deep it nests, its LIMIT and form, whether it names
+its own dataset, and every SERVICE and LOAD with its endpoint, resolved as the engine would resolve it. The
+allow-list is checked on that reading (``check_targets``), and the calls it allows are made by scokg itself
+(``federation``), so the engine is never handed a text that could reach outside.
 
 >>> i = inspect_query('PREFIX w: <http://x/> SELECT * { SERVICE<http://127.0.0.1:9/> {} OPTIONAL { SERVICE w:y {} } }')
 >>> i.services
 ('http://127.0.0.1:9/', 'http://x/y')
+>>> i.text
+'SELECT * { SERVICE<http://127.0.0.1:9/> {} OPTIONAL { SERVICE <http://x/y> {} } }'
 >>> inspect_query('SELECT * FROM NAMED <urn:g> { ?s ?p ?o }').has_dataset
 True
 >>> inspect_query('SELECT ?from { ?s <urn:service> ?from }').services
@@ -23,196 +23,201 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pyparsing import ParseException, ParseResults
-from rdflib.plugins.sparql import parser as sparql_parser
-from rdflib.plugins.sparql.algebra import translatePrologue
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import Variable
+from ..errors import BadRequest, QuerySyntaxError, ServiceRefused
+from .lexer import Token, join, line_col, resolve, tokens_of
 
-# Strings, IRIs and comments, so that keywords inside them are not taken for syntax.
-_TOKEN = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*',
-    re.S,
-)
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_SERVICE_WORD = re.compile(r"(?<![\w:?$])SERVICE(?![\w:-])", re.I)
-_FROM_WORD = re.compile(r"(?<![\w:?$])FROM(?![\w:-])", re.I)
-_BRACKETS = re.compile(r"[{}()\[\]]")
-_FORM = re.compile(r"(?<![\w:?$])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:-])", re.I)
-_LIMIT = re.compile(r"(?<![\w:?$])LIMIT\s+(\d+)", re.I)
-_UPDATE_WORDS = re.compile(r"(?<![\w:?$])(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)(?![\w:-])", re.I)
-_DATASET_WORDS = re.compile(r"(?<![\w:?$])(USING|WITH)(?![\w:-])", re.I)
 CACHE_SIZE = 4096
+# Deeper nesting than any real query needs; the engine's recursive parser must never see the 10,000-deep kind.
+MAX_NESTING = 100
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+_OPEN = frozenset(("{", "(", "[", "<<", "<<(", "{|"))
+_CLOSE = frozenset(("}", ")", "]", ">>", ")>>", "|}"))
+_ENGINE_POSITION = re.compile(r"\berror at 1:(\d+)")
+
+
+@dataclass(frozen=True)
+class Call:
+    """One SERVICE or LOAD: its endpoint (an absolute IRI, or ``?name`` for a variable), whether SILENT, and the
+    tokens it spans (``start`` to ``end``, exclusive); a SERVICE's group pattern is ``tokens[group:end]``."""
+
+    kind: str  # "service" | "load"
+    target: str
+    silent: bool
+    start: int
+    end: int
+    group: int = 0
+    into: str | None = None  # LOAD … INTO GRAPH <into>
+    base: str | None = None  # the base IRI in force where it stands
 
 
 @dataclass(frozen=True)
 class Inspection:
-    """What a request will do, known before it runs.
+    """What a request will do, known before it runs; ``text`` is what the engine runs."""
 
-    ``services`` holds absolute IRIs, or ``?name`` for a variable endpoint; ``unknown`` says why the SERVICE or
-    LOAD targets could not be established (the request must then be refused).
-    """
-
-    depth: int
+    text: str
+    tokens: tuple[Token, ...]
+    depth: int = 0
     limit: int | None = None  # the top-level LIMIT: the answer has at most this many rows
-    form: str = ""  # SELECT, ASK, CONSTRUCT or DESCRIBE, as the text says (for the metrics; the engine decides)
+    form: str = ""  # SELECT, ASK, CONSTRUCT or DESCRIBE; an update's first keyword for an update
     has_dataset: bool = False
-    services: tuple[str, ...] = ()
-    loads: tuple[str, ...] = ()
+    calls: tuple[Call, ...] = ()
     names_dataset: bool = False
-    unknown: str | None = None
+    updates: bool = False  # it uses an update keyword (none of them is a query's)
+    source: str = ""  # the client's text, for positions
+    offsets: tuple[int, ...] = ()  # where each token starts in ``text``
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        return tuple(c.target for c in self.calls if c.kind == "service")
+
+    @property
+    def loads(self) -> tuple[str, ...]:
+        return tuple(c.target for c in self.calls if c.kind == "load")
+
+    @property
+    def is_update(self) -> bool:
+        return self.updates
+
+    def position(self, message: str) -> str:
+        """An engine message about the canonical text ("error at 1:57"), told in the client's lines and columns."""
+        m = _ENGINE_POSITION.search(message)
+        if m is None:
+            return message
+        offset, at = int(m.group(1)) - 1, 0
+        for token, begins in zip(self.tokens, self.offsets, strict=True):
+            if begins > offset:
+                break
+            at = token.start + (offset - begins if offset - begins < len(token.text) and token.kind in (
+                "word", "var", "punct", "number", "bnode", "lang") else 0)
+        else:
+            at = len(self.source)
+        return message[:m.start()] + "error at " + line_col(self.source, at) + message[m.end():]
 
 
-def expand_escapes(text: str) -> str:
-    r"""SPARQL's code point escapes, expanded once, everywhere (a superset of where engines expand them).
-
-    >>> expand_escapes(r'SERVI\u0043E')
-    'SERVICE'
-    """
-    if "\\u" not in text and "\\U" not in text:
-        return text
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)) if int(m.group(1) or m.group(2), 16)
-                       < 0x110000 else m.group(0), text)
-
-
-def code_only(text: str) -> str:
-    """The text with strings, IRIs and comments blanked, positions unchanged.
-
-    >>> code_only('ASK { <urn:a> ?p "SERVICE" } # SERVICE')
-    'ASK {         ?p           }          '
-    """
-    return _TOKEN.sub(lambda m: " " * len(m.group(0)), text)
-
-
-def nesting_depth(code: str) -> int:
-    """How deep braces, parentheses and brackets nest in ``code`` (see ``code_only``).
-
-    >>> nesting_depth(code_only('SELECT * { ?s ?p "{{{" FILTER((?o)) }'))
-    3
-    """
+def _read(text: str, base_iri: str | None) -> Inspection:
+    tokens = tokens_of(text, base_iri)
     depth = deepest = 0
-    for ch in _BRACKETS.findall(code):  # only the brackets: a Python step per bracket, not per character
-        if ch in "{([":
+    limit = None
+    form = ""
+    calls: list[Call] = []
+    base = base_iri
+    has_dataset = names_dataset = updates = False
+    for i, t in enumerate(tokens):
+        if t.kind == "punct":
+            if t.text in _OPEN:
+                depth += 1
+                deepest = max(deepest, depth)
+            elif t.text in _CLOSE:
+                depth = max(0, depth - 1)
+            continue
+        if t.kind == "iri" and i and tokens[i - 1].is_word("BASE"):
+            base = resolve(t.value, base)
+            continue
+        if t.kind != "word":
+            continue
+        word = t.value
+        if not form and word in FORMS + UPDATE_WORDS:
+            form = word
+        updates = updates or word in UPDATE_WORDS
+        if word == "LIMIT" and depth == 0 and i + 1 < len(tokens) and tokens[i + 1].kind == "number":
+            limit = int(tokens[i + 1].text) if tokens[i + 1].text.isdigit() else None
+        elif word == "FROM":
+            has_dataset = True
+        elif word in ("USING", "WITH"):
+            names_dataset = True
+        elif word in ("SERVICE", "LOAD"):
+            calls.append(_call(tokens, i, base, text))
+    offsets, at = [], 0
+    for n, t in enumerate(tokens):
+        at += 0 if t.glued or n == 0 else 1  # as ``join`` writes them
+        offsets.append(at)
+        at += len(t.text)
+    return Inspection(join(tokens), tuple(tokens), deepest, limit, form, has_dataset, tuple(calls), names_dataset,
+                      updates, source=text, offsets=tuple(offsets))
+
+
+def _call(tokens: list[Token], i: int, base: str | None, text: str) -> Call:
+    """The SERVICE or LOAD at ``tokens[i]``; an endpoint that cannot be established is a syntax error here."""
+    kind = tokens[i].value.lower()
+    j = i + 1
+    silent = j < len(tokens) and tokens[j].is_word("SILENT")
+    j += silent
+    target = tokens[j] if j < len(tokens) else None
+    where = f"error at {line_col(text, tokens[i].start)}"
+    if target is not None and target.kind == "var" and kind == "service":
+        endpoint = "?" + target.text[1:]
+    elif target is not None and target.kind == "iri":
+        endpoint = resolve(target.value, base, text, target.start)
+    else:
+        raise QuerySyntaxError(f"malformed query: {where}: {tokens[i].value} must name its endpoint")
+    j += 1
+    if kind == "load":
+        into = None
+        if j + 2 < len(tokens) and tokens[j].is_word("INTO") and tokens[j + 1].is_word("GRAPH") \
+                and tokens[j + 2].kind == "iri":
+            into, j = resolve(tokens[j + 2].value, base, text, tokens[j + 2].start), j + 3
+        return Call("load", endpoint, silent, i, j, into=into, base=base)
+    if j >= len(tokens) or tokens[j].text != "{":
+        raise QuerySyntaxError(f"malformed query: SERVICE {endpoint} must be followed by a group pattern {{ … }}")
+    depth, k = 0, j
+    for k in range(j, len(tokens)):
+        if tokens[k].text in ("{", "{|"):
             depth += 1
-            if depth > deepest:
-                deepest = depth
-        else:
-            depth = max(0, depth - 1)
-    return deepest
-
-
-def looks_like_update(text: str) -> bool:
-    """True when the text, outside strings, IRIs and comments, uses an update keyword.
-
-    >>> looks_like_update('INSERT DATA { <a> <b> <c> }'), looks_like_update('SELECT ?insert { ?s <urn:delete> ?o }')
-    (True, False)
-    """
-    return bool(_UPDATE_WORDS.search(code_only(text)))
-
-
-def _walk(node, found: dict[str, list]) -> None:
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, CompValue):
-            if item.name in found:
-                found[item.name].append(item)
-            stack.extend(reversed(list(item.values())))  # document order
-        elif isinstance(item, (list, tuple, ParseResults)):
-            stack.extend(reversed(list(item)))
-
-
-def _targets(prologue, nodes, key: str) -> list[str]:
-    out = []
-    for node in nodes:
-        term = node.get(key)
-        if isinstance(term, Variable):
-            out.append("?" + str(term))
-        else:
-            out.append(str(prologue.absolutize(term)))
-    return out
-
-
-def top_level_limit(code: str) -> int | None:
-    """The LIMIT outside every brace of ``code`` (see ``code_only``): the query's own, not a subquery's.
-
-    >>> top_level_limit(code_only("SELECT * { { SELECT * { ?s ?p ?o } LIMIT 5 } } LIMIT 10"))
-    10
-    >>> top_level_limit(code_only("SELECT * { { SELECT * { ?s ?p ?o } LIMIT 5 } }")) is None
-    True
-    """
-    for m in _LIMIT.finditer(code):
-        before = code[: m.start()]
-        if before.count("{") == before.count("}"):
-            return int(m.group(1))
-    return None
+        elif tokens[k].text in ("}", "|}"):
+            depth -= 1
+            if depth == 0:
+                break
+    else:
+        raise QuerySyntaxError(f"malformed query: the group pattern of SERVICE {endpoint} is not closed")
+    return Call("service", endpoint, silent, i, k + 1, group=j, base=base)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
 def inspect_query(text: str, base_iri: str | None = None) -> Inspection:
-    code = code_only(text)
-    depth = nesting_depth(code)
-    limit = top_level_limit(code)
-    found_form = _FORM.search(code)
-    form = found_form.group(1).upper() if found_form else ""
-    lowered = expand_escapes(text).lower()
-    maybe_service, maybe_from = "service" in lowered, "from" in lowered
-    if not (maybe_service or maybe_from):
-        return Inspection(depth, limit, form)
-    try:
-        parsed = sparql_parser.Query.parse_string(text, parse_all=True)
-        prologue = translatePrologue(parsed[0], base_iri)
-    except (ParseException, RecursionError, ValueError, TypeError) as exc:
-        has_dataset = bool(_FROM_WORD.search(code))
-        if maybe_service:
-            return Inspection(depth, limit, form, has_dataset, unknown=f"the query does not parse ({_short(exc)})")
-        return Inspection(depth, limit, form, has_dataset)
-    found: dict[str, list] = {"ServiceGraphPattern": [], "DatasetClause": []}
-    _walk(parsed[1], found)
-    try:
-        services = _targets(prologue, found["ServiceGraphPattern"], "term")
-    except Exception as exc:  # noqa: BLE001 - rdflib raises bare Exception for an undeclared prefix
-        return Inspection(depth, limit, form, bool(found["DatasetClause"]),
-                          unknown=f"a SERVICE target does not resolve ({_short(exc)})")
-    unknown = None
-    if len(_SERVICE_WORD.findall(code)) > len(services):
-        unknown = "the query's SERVICE clauses could not all be told apart"
-    return Inspection(depth, limit, form, bool(found["DatasetClause"]), tuple(services), unknown=unknown)
+    return _read(text, base_iri)
 
 
 @lru_cache(maxsize=256)
 def inspect_update(text: str, base_iri: str | None = None) -> Inspection:
-    code = code_only(text)
-    depth = nesting_depth(code)
-    names_dataset = bool(_DATASET_WORDS.search(code))
-    lowered = expand_escapes(text).lower()
-    if "service" not in lowered and "load" not in lowered:
-        return Inspection(depth, names_dataset=names_dataset)  # reaches nothing outside; the engine judges syntax
     try:
-        parsed = sparql_parser.UpdateUnit.parse_string(text, parse_all=True)[0]
-    except (ParseException, RecursionError, ValueError, TypeError) as exc:
-        return Inspection(depth, names_dataset=names_dataset, unknown=f"the update does not parse ({_short(exc)})")
-    services: list[str] = []
-    loads: list[str] = []
-    prologue = None
+        return _read(text, base_iri)
+    except QuerySyntaxError as exc:
+        raise QuerySyntaxError(exc.message.replace("malformed query", "malformed update", 1), exc.hint) from None
+
+
+def looks_like_update(text: str, base_iri: str | None = None) -> bool:
+    """True when the text uses an update's keyword (none of them is a query's).
+
+    >>> looks_like_update('INSERT DATA { <a> <b> <c> }'), looks_like_update('SELECT ?insert { ?s <urn:delete> ?o }')
+    (True, False)
+    """
     try:
-        for prologue_node, request in zip(parsed.get("prologue", []), parsed.get("request", []), strict=False):
-            # prefixes and BASE carry over from one operation to the next
-            prologue = translatePrologue(prologue_node, base_iri, prologue=prologue)
-            found: dict[str, list] = {"ServiceGraphPattern": [], "Load": []}
-            _walk(request, found)
-            services += _targets(prologue, found["ServiceGraphPattern"], "term")
-            loads += _targets(prologue, found["Load"], "iri")
-    except Exception as exc:  # noqa: BLE001 - rdflib raises bare Exception for an undeclared prefix
-        return Inspection(depth, names_dataset=names_dataset, unknown=f"a target does not resolve ({_short(exc)})")
-    unknown = None
-    if len(_SERVICE_WORD.findall(code)) > len(services):
-        unknown = "the update's SERVICE clauses could not all be told apart"
-    return Inspection(depth, services=tuple(services), loads=tuple(loads), names_dataset=names_dataset,
-                      unknown=unknown)
+        return inspect_query(text, base_iri).is_update
+    except QuerySyntaxError:
+        return False
 
 
-def _short(exc: Exception) -> str:
-    return str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+def admit(info: Inspection, allow: tuple[str, ...], what: str = "query") -> None:
+    """Everything a reading must pass before an engine sees its text: the nesting limit and the allow-list."""
+    if info.depth > MAX_NESTING:
+        raise BadRequest(f"the {what} nests {info.depth} levels deep; the limit is {MAX_NESTING}")
+    check_targets(info, allow, what)
 
+
+def check_targets(info: Inspection, allow: tuple[str, ...], what: str = "query") -> None:
+    """Refuse, before anything runs, a SERVICE or LOAD whose endpoint is off the allow-list.
+
+    >>> check_targets(inspect_query('ASK { SERVICE <http://x/> {} }'), ('http://y/',))
+    Traceback (most recent call last):
+    scokg.errors.ServiceRefused: SERVICE <http://x/> is not allowed (SERVICE and LOAD may reach only ...)
+    """
+    hint = "SERVICE and LOAD may reach only the allow-listed endpoints: " + (
+        ", ".join(allow) or "none (federation is off)")
+    for call in info.calls:
+        word = call.kind.upper()
+        if call.target.startswith("?"):
+            raise ServiceRefused(f"{word} {call.target} is not allowed: a variable endpoint is known only while "
+                                 f"the {what} runs", hint=hint)
+        if call.target not in allow:
+            raise ServiceRefused(f"{word} <{call.target}> is not allowed", hint=hint)

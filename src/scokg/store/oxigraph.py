@@ -16,12 +16,14 @@ import rdflib
 from rdflib.term import BNode, URIRef
 
 from ..config import Settings
-from ..errors import BadRequest, ConfigError, QuerySyntaxError, UpstreamError
+from ..errors import BadRequest, ConfigError, QuerySyntaxError, ScokgError, UpstreamError
 from ..formats import serialize_triples
 from ..graph.build import Release
 from ..graph.load import open_sources, release_digest, source_files, to_rdflib
 from ..namespaces import PREFIXES
 from .base import DEFAULT_GRAPHS, PUBLISHED, Dataset, QueryMethods, describe_query, evaluation_error
+from .federation import NO_FEDERATION, Federation, runnable
+from .inspect import inspect_query, inspect_update
 
 log = logging.getLogger(__name__)
 
@@ -42,16 +44,23 @@ class OxigraphStore(QueryMethods):
     """The embedded store: pyoxigraph, in memory or on disk.
 
     ``base_iri`` resolves relative IRIs in clients' queries and updates (the protocol lets the service choose it).
+    Every text is read once (``inspect``) and only its canonical form, with its SERVICE and LOAD calls carried
+    out by ``federation`` under the ``federation`` policy, reaches pyoxigraph: the two calls below are the only
+    places the engine is given a text.
     """
 
-    def __init__(self, store: ox.Store, version: str = "", base_iri: str | None = None):
+    def __init__(self, store: ox.Store, version: str = "", base_iri: str | None = None,
+                 federation: Federation = NO_FEDERATION):
         self._store = store
         self.version = version
         self.base_iri = base_iri
+        self.federation = federation
 
     # -- client queries -------------------------------------------------------------------
     def _run(self, text, dataset: Dataset = PUBLISHED, notes: list[str] | None = None):
+        info = inspect_query(text, self.base_iri)
         kwargs: dict = {"base_iri": self.base_iri} if self.base_iri else {}
+        final = runnable(info, self.federation, parse=lambda t: ox.Store().query(t, **kwargs))
         if not dataset.from_query:
             kwargs["default_graph"] = _graph_list(DEFAULT_GRAPHS if dataset.default is None else dataset.default)
             if dataset.named is not None:
@@ -59,12 +68,13 @@ class OxigraphStore(QueryMethods):
         unknown: dict = {}
         while True:
             try:
-                return self._store.query(text, custom_functions=unknown or None, **kwargs)
+                return self._store.query(final, custom_functions=unknown or None, **kwargs)
             except SyntaxError as exc:
-                raise QuerySyntaxError(f"malformed query: {exc.msg}") from None
+                if final != info.text:
+                    raise UpstreamError(f"a federated answer could not be passed on: {exc.msg}") from None
+                raise QuerySyntaxError(f"malformed query: {info.position(exc.msg)}") from None
             except OSError as exc:
-                # pyoxigraph reports failed SERVICE calls as OSError
-                raise UpstreamError(f"a federated SERVICE call failed: {exc}") from None
+                raise ScokgError(f"the store failed: {exc}") from None
             except RuntimeError as exc:
                 # SPARQL 1.1, 17.6: a call of a function the engine does not know is an error of that expression
                 # (unbound, or false in a filter), not of the query; the client hears of it in a note
@@ -75,13 +85,24 @@ class OxigraphStore(QueryMethods):
                 if notes is not None:
                     notes.append(f"unknown function <{name.group(1)}>: every call of it is an error")
 
+    def prepare_update(self, text: str) -> str:
+        """The text an update runs as: read, checked, its SERVICE and LOAD calls carried out (a malformed update
+        makes no call). Apply it with ``update``: it reaches nothing outside, so copies apply it alike."""
+        info = inspect_update(text, self.base_iri)
+        return runnable(info, self.federation, "update",
+                        parse=lambda t: ox.Store().update(t, base_iri=self.base_iri or None))
+
     def update(self, text: str) -> str:
         """Apply a SPARQL Update (only reachable with the update token); returns the new dataset version, which
         invalidates every cached answer and ETag."""
+        info = inspect_update(text, self.base_iri)
+        final = self.prepare_update(text)
         try:
-            self._store.update(text, base_iri=self.base_iri or None)
+            self._store.update(final, base_iri=self.base_iri or None)
         except SyntaxError as exc:
-            raise QuerySyntaxError(f"malformed update: {exc.msg}") from None
+            raise QuerySyntaxError(f"malformed update: {info.position(exc.msg)}") from None
+        except OSError as exc:
+            raise ScokgError(f"the store failed: {exc}") from None
         except RuntimeError as exc:
             # evaluation refused by the engine (DROP of a missing graph, CREATE of an existing one): the client's fault
             raise BadRequest(f"the update failed: {exc}") from None
@@ -150,7 +171,8 @@ def open_release(release: Release, settings: Settings) -> OxigraphStore:
         raw = ox.Store.read_only(str(_disk_store(release)))
     else:
         raise ConfigError(f"unknown store {mode!r}", hint="use auto, memory or disk")
-    return OxigraphStore(raw, release.version, base_iri=settings.base_iri or None)
+    return OxigraphStore(raw, release.version, base_iri=settings.base_iri or None,
+                         federation=Federation.of(settings))
 
 
 def _disk_store(release: Release) -> Path:

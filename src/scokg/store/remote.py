@@ -8,7 +8,8 @@ client wrote it, and, as in the embedded store, they take precedence over a FROM
 as SPARQL JSON or N-Triples, read whole (SPARQLWrapper does not stream), parsed by pyoxigraph and serialised by
 the same code as the embedded store's, so formats, row caps and headers do not depend on the backend.
 
-Client queries go out with ``BASE <base_iri>`` in front, so relative IRIs resolve as in the embedded store.
+Client queries go out in their canonical form (``inspect``), with ``BASE <base_iri>`` in front, so relative IRIs
+resolve as in the embedded store; a SERVICE is carried out by scokg (``federation``), never by the remote store.
 
 The dataset version (which keys caches and ETags) is the release digest that ``scokg load`` writes into the graph
 ``graph/release``: the same string as the embedded store's for the same sources, shared by every worker and every
@@ -36,6 +37,8 @@ from ..errors import QuerySyntaxError, QueryTimeout, ScokgError, UpstreamError
 from ..formats import serialize_triples
 from ..namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RELEASE_GRAPH, SHAPES_GRAPH, VERSION_PREDICATE
 from .base import PUBLISHED, Dataset, QueryMethods, describe_query
+from .federation import NO_FEDERATION, Federation, runnable
+from .inspect import inspect_query
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +62,7 @@ class SparqlEndpointStore(QueryMethods):
         self.url = url
         self.timeout = float(timeout or (settings.query_timeout if settings is not None else 10.0))
         self.base_iri = getattr(settings, "base_iri", "") or None
+        self.federation = Federation.of(settings) if settings is not None else NO_FEDERATION
         self._fallback = "remote-" + hashlib.sha256(f"{url}\0{time.time()}".encode()).hexdigest()[:12]
         self._version = self._fallback
         self._checked = float("-inf")
@@ -84,6 +88,8 @@ class SparqlEndpointStore(QueryMethods):
         wrapper.setMethod(POST)
         limit = timeout or self.timeout
         wrapper.timeout = limit  # type: ignore[assignment]  # not setTimeout(): it truncates to whole seconds, and 0 means no limit at all
+        # the one reading, with its SERVICE calls made here: the remote store is never asked to call anything
+        text = runnable(inspect_query(text, self.base_iri), self.federation)
         wrapper.setQuery(f"BASE <{self.base_iri}>\n{text}" if self.base_iri else text)
         if not dataset.from_query:
             for g in DEFAULT_GRAPHS if dataset.default is None else dataset.default:

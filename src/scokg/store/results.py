@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import re
 from collections.abc import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
@@ -22,7 +21,7 @@ import orjson
 import pyoxigraph as ox
 
 from ..errors import NotAcceptable
-from ..formats import serialize_triples
+from ..formats import NOT_IN_XML, serialize_triples
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -46,8 +45,6 @@ def term_json(term) -> dict:
     raise TypeError(f"unexpected term {term!r}")
 
 
-# Characters XML 1.0 cannot carry, not even as character references.
-NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _xml_text(text: str) -> str:
@@ -178,4 +175,18 @@ def write_triples(triples: Iterable, media_type: str, max_rows: int, prefixes: d
     out = list(itertools.islice(triples, max_rows + 1))
     truncated = len(out) > max_rows
     del out[max_rows:]
+    if media_type == "application/rdf+xml":
+        _check_xml(out)
     return serialize_triples(out, None, media_type, prefixes) or b"", len(out), truncated
+
+
+def _check_xml(triples: list) -> None:
+    """RDF/XML cannot carry every string (XML 1.0 has no form for most control characters): such an answer is a
+    406 naming the character and the formats that can carry it, as for SELECT."""
+    for t in triples:
+        for term in (t.subject, t.predicate, t.object):
+            value = term.value if isinstance(term, ox.NamedNode | ox.Literal) else ""
+            bad = NOT_IN_XML.search(value)
+            if bad:
+                raise NotAcceptable(f"the result holds U+{ord(bad.group()):04X}, which XML cannot carry",
+                                    hint="ask for Turtle (text/turtle), N-Triples or JSON-LD")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -52,8 +53,22 @@ def create_app(settings: Settings | dict[str, Any] | None = None, *, start_execu
     def _security_headers(response):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if response.location and 300 <= response.status_code < 400:
+            response.headers["Location"] = own_location(response.location, settings.public_url)
         if response.mimetype == "text/html":
             response.headers.setdefault("Content-Security-Policy", CSP)
         return response
 
     return app
+
+
+def own_location(location: str, public_url: str = "") -> str:
+    """A redirect's Location on this site: its path (under ``public_url`` when set), never the request's Host
+    (Werkzeug builds routing redirects, ``/id`` → ``/id/`` and ``/a//b`` → ``/a/b``, from the Host header).
+
+    >>> own_location("http://evil.example//id/almaty?x=1"), own_location("/dumps/", "https://kg.example/")
+    ('/id/almaty?x=1', 'https://kg.example/dumps/')
+    """
+    parts = urlsplit(location)
+    path = "/" + parts.path.lstrip("/") + (f"?{parts.query}" if parts.query else "")
+    return public_url.rstrip("/") + path if public_url else path

@@ -20,8 +20,8 @@ from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import Graph, URIRef
 
 from .. import formats
-from ..errors import NotFound
-from ..formats import PAGE_FORMATS
+from ..errors import NotAcceptable, NotFound
+from ..formats import NOT_IN_XML, PAGE_FORMATS
 from ..graph.metadata import dataset_stats, describe_dataset
 from ..namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
 from . import conneg, views
@@ -78,6 +78,12 @@ def serialize(graph: Graph, media: str) -> bytes:
     for k, v in PREFIXES.items():
         graph.bind(k, v, replace=True)
     fmt = formats.get(media).rdflib
+    if fmt == "xml":
+        for term in graph.all_nodes():
+            bad = NOT_IN_XML.search(str(term))
+            if bad:
+                raise NotAcceptable(f"the description holds U+{ord(bad.group()):04X}, which XML cannot carry",
+                                    hint="ask for Turtle (text/turtle), N-Triples or JSON-LD")
     if fmt == "json-ld":
         used = {k: v for k, v in PREFIXES.items()}
         return graph.serialize(format="json-ld", context=used, auto_compact=True).encode("utf-8")

@@ -1,4 +1,5 @@
-"""/query/<key>: a query too long for a GET URL, stored when the page ran it and shared by the hash of its text;
+"""/query/<key>: a query too long for a GET URL, stored when the page ran it without error and shared by the hash of
+its text (a query that calls other services is shown, and runs only when the reader runs it);
 /query/terms.json: what the editor completes (prefixes, the ontology's terms and the graph's things, with their
 names in the reader's language)."""
 
@@ -9,14 +10,13 @@ import time
 
 from flask import Blueprint, g, jsonify, request
 
-from ..errors import Forbidden, NotFound, QuerySyntaxError, ScokgError
+from ..errors import NotFound, ScokgError
 from ..formats import JSON_RESULTS, TURTLE
 from ..namespaces import PREFIXES, SCO
-from ..store import inspect
 from .protocol import ProtocolRequest
 from .query_page import query_key, render_query_page, shared_folder
 from .runtime import cached, get_runtime
-from .sparql import dataset_of, timeout_of
+from .sparql import dataset_of, read_query, timeout_of
 from .views import curie, page_lang, pick, things
 
 bp = Blueprint("query", __name__)
@@ -42,13 +42,13 @@ def shared(key: str):
     settings = get_runtime().settings
     lang = page_lang()
     try:
-        info = inspect.inspect_query(text, settings.base_iri or None)
+        info = read_query(text, settings.base_iri or None)
+        if info.calls:  # a link a crawler follows must not make the server call anything: the reader runs it
+            return render_query_page(text, lang=lang, pending=True)
         dataset = dataset_of(ProtocolRequest("GET", {}), info, settings.allowlist)
         answer = get_runtime().execute(text, JSON_RESULTS.media_type, TURTLE.media_type, dataset=dataset,
                                        timeout=timeout_of(info, settings))
     except ScokgError as exc:
-        if isinstance(exc, QuerySyntaxError) and inspect.looks_like_update(text):
-            exc = Forbidden("this endpoint is read-only: update operations are refused")
         return render_query_page(text, lang=lang, status=exc.status, error=exc.message)
     return render_query_page(text, answer, lang=lang)
 

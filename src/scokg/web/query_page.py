@@ -102,11 +102,13 @@ def _elapsed_ms() -> int | None:
 
 
 def render_query_page(query: str | None = None, answer=None, lang: str = "en", status: int = 200,
-                      error: str | None = None) -> Response:
+                      error: str | None = None, pending: bool = False) -> Response:
+    """The page, with ``query`` run (``answer`` or ``error``) or, when ``pending``, shown to be run by the reader
+    (a shared query that calls other services runs only when the reader asks, by POST)."""
     examples = [{"name": e.name, "title": e.title(lang), "description": e.description(lang),
                  "href": run_link(e.query_for(lang)), "federated": e.federated} for e in load_examples()]
     result = result_view(answer, lang) if answer is not None else None
-    ran = query is not None
+    ran = query is not None and not pending
     downloads = []
     long_query = ran and len(run_link(query or "")) > MAX_GET_URL
     if ran and result is not None:
@@ -120,8 +122,9 @@ def render_query_page(query: str | None = None, answer=None, lang: str = "en", s
     elif result is not None and result["kind"] == "graph":
         count = format_number(str(result["count"]), lang)
     html = render_template(
-        "query.html", query=query if ran else default_query(lang), ran=ran, result=result, examples=examples,
-        downloads=downloads, share=share_link(query or "") if ran else None, endpoint=url_for("sparql.endpoint"),
+        "query.html", query=query if query is not None else default_query(lang), ran=ran, result=result,
+        examples=examples, pending=pending, downloads=downloads, endpoint=url_for("sparql.endpoint"),
+        share=share_link(query or "") if ran and result is not None else None,  # only a query that ran is stored
         error=error, syntax=syntax, fixed_link=run_link(fixed) if fixed else None, count=count,
         elapsed=format_number(str(_elapsed_ms()), lang) if ran and _elapsed_ms() is not None else None,
         terms=url_for("query.terms", lang=lang), long_get=MAX_GET_URL, long_query=long_query)

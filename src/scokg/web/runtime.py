@@ -92,6 +92,7 @@ class Runtime:
         if not isinstance(self.store, OxigraphStore):
             raise Forbidden("this backend is read-only: SPARQL Update goes to the remote store itself")
         with self._update_lock:
+            text = self.store.prepare_update(text)  # its outside calls made once: copies apply the same text
             version = self.store.update(text)
             if self.executor is not None:
                 self.executor.apply_update(text)

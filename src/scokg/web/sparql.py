@@ -23,13 +23,14 @@ from ..errors import (
     Forbidden,
     MethodNotAllowed,
     NotAcceptable,
-    QuerySyntaxError,
     QueryTimeout,
     ScokgError,
+    ServiceRefused,
 )
-from ..formats import HTML, JSON_RESULTS, RDF_FORMATS, TURTLE
+from ..formats import HTML, JSON_RESULTS, RDF_FORMATS, RESULT_FORMATS, TURTLE
 from ..store import inspect, update
 from ..store.base import Answer, Dataset
+from ..store.inspect import check_targets
 from . import conneg, ops, query_page
 from .protocol import CORS, ProtocolRequest, Reply, error_reply, read_request
 from .runtime import Runtime, get_runtime
@@ -39,8 +40,7 @@ from .views import page_lang
 log = logging.getLogger(__name__)
 bp = Blueprint("sparql", __name__)
 ALLOW = ("GET", "HEAD", "POST", "OPTIONS")
-# Deeper nesting than any real query needs; the engine's recursive parser must never see the 10,000-deep kind.
-MAX_NESTING = 100
+MAX_NESTING = inspect.MAX_NESTING
 
 
 class SparqlEndpoint:
@@ -106,10 +106,11 @@ class SparqlEndpoint:
         text = req.query or ""
         if not text.strip():
             raise BadRequest("the query is empty")
-        info = inspect.inspect_query(text, self.base_iri)
+        info = read_query(text, self.base_iri)
         dataset = dataset_of(req, info, self.allowlist)
         timeout = timeout_of(info, self.settings)
         select_type, graph_type = choose_formats(req.params, req.accept)
+        refuse_unacceptable(info, select_type, graph_type)
         runtime = self.runtime
         etag = '"' + hashlib.blake2b(repr((runtime.store.version, text, dataset, select_type, graph_type)).encode(),
                                      digest_size=16).hexdigest() + '"'
@@ -121,11 +122,6 @@ class SparqlEndpoint:
         try:
             answer, hit = runtime.answer(text, select_type, graph_type, dataset=dataset, timeout=timeout,
                                          row_bound=info.limit)
-        except QuerySyntaxError:
-            if inspect.looks_like_update(text):
-                raise Forbidden("this endpoint is read-only: update operations are refused",
-                                hint="queries may only SELECT, ASK, CONSTRUCT or DESCRIBE") from None
-            raise
         except QueryTimeout as exc:
             if info.services:
                 exc.status = 504
@@ -147,22 +143,18 @@ class SparqlEndpoint:
             raise BadRequest("SPARQL Update must be sent by POST", hint="POST it as application/sparql-update or "
                                                                         "form-encoded")
         text = req.update or ""
+        info = inspect.inspect_update(text, self.base_iri)
         using, using_named = req.params.get("using-graph-uri", []), req.params.get("using-named-graph-uri", [])
         if using or using_named:
-            if inspect.inspect_update(text, self.base_iri).names_dataset:
+            if info.names_dataset:
                 raise BadRequest("the update names its dataset with USING or WITH and also by using-graph-uri or "
                                  "using-named-graph-uri; give it one way only")
             check_iris(using + using_named)
-            text = update.add_using(text, using, using_named)
-        info = inspect.inspect_update(text, self.base_iri)
+            info = inspect.inspect_update(update.add_using(info, using, using_named), self.base_iri)
         check_targets(info, self.allowlist, "update")
-        for iri in info.loads:
-            if iri not in self.allowlist:
-                raise BadRequest(f"LOAD <{iri}> is not allowed",
-                                 hint="allowed sources: " + (", ".join(self.allowlist) or "none"))
         if info.depth > MAX_NESTING:
             raise BadRequest(f"the update nests deeper than the limit of {MAX_NESTING} levels")
-        version = self.runtime.update(update.clear_silently(text))
+        version = self.runtime.update(update.clear_silently(info))
         return Reply(204, [("X-Dataset-Version", version), *CORS])
 
     # -- the service description ----------------------------------------------------------------
@@ -170,6 +162,15 @@ class SparqlEndpoint:
         fmt = next(f for f in RDF_FORMATS if f.media_type == media)
         body = service_description(self.settings, self.runtime.store).serialize(format=fmt.rdflib, encoding="utf-8")
         return Reply(200, [("Content-Type", fmt.content_type), ("Vary", "Accept"), *CORS], body)
+
+
+def read_query(text: str, base_iri: str | None) -> inspect.Inspection:
+    """The one reading of a client's query; an update sent as a query is refused as such (403)."""
+    info = inspect.inspect_query(text, base_iri)
+    if info.is_update:
+        raise Forbidden("this endpoint is read-only: update operations are refused",
+                        hint="queries may only SELECT, ASK, CONSTRUCT or DESCRIBE")
+    return info
 
 
 def dataset_of(req: ProtocolRequest, info: inspect.Inspection, allowlist: tuple[str, ...]) -> Dataset:
@@ -186,6 +187,17 @@ def timeout_of(info: inspect.Inspection, settings: Settings) -> float:
     if info.services:
         return min(settings.query_timeout, settings.service_timeout)
     return settings.query_timeout
+
+
+def refuse_unacceptable(info: inspect.Inspection, select_type: str | None, graph_type: str | None) -> None:
+    """A 406 known from the reading is given before anything runs (no SERVICE call for an answer nobody takes)."""
+    graph_form = info.form in ("CONSTRUCT", "DESCRIBE")
+    if graph_form and graph_type is None:
+        raise NotAcceptable("no acceptable media type for graph results",
+                            hint="accept one of " + ", ".join(f.media_type for f in RDF_FORMATS))
+    if info.form in ("SELECT", "ASK") and select_type is None:
+        raise NotAcceptable(f"no acceptable media type for {info.form} results",
+                            hint="accept one of " + ", ".join(f.media_type for f in RESULT_FORMATS))
 
 
 def preflight() -> Reply:
@@ -230,23 +242,6 @@ def check_iris(iris: list[str]) -> None:
                              hint="default-graph-uri, named-graph-uri and using-graph-uri take absolute IRIs") from None
 
 
-class ServiceRefused(BadRequest):
-    """A SERVICE the server will not call."""
-
-
-def check_targets(info: inspect.Inspection, allow: tuple[str, ...], what: str = "query") -> None:
-    """Refuse, before anything runs, a SERVICE whose endpoint is off the allow-list or cannot be established."""
-    hint = "SERVICE may call only the allow-listed endpoints: " + (", ".join(allow) or "none (federation is off)")
-    if info.unknown:
-        raise ServiceRefused(f"the {what}'s SERVICE endpoints cannot be established: {info.unknown}", hint=hint)
-    for iri in info.services:
-        if iri.startswith("?"):
-            raise ServiceRefused(f"SERVICE {iri} is not allowed: a variable endpoint is known only while the {what} "
-                                 "runs", hint=hint)
-        if iri not in allow:
-            raise ServiceRefused(f"SERVICE <{iri}> is not allowed", hint=hint)
-
-
 def choose_formats(params, accept) -> tuple[str | None, str | None]:
     """The media types for a SELECT/ASK answer and for a graph answer: the first ``format=`` preference of each
     kind, else Accept; None when neither allows that kind (406 if the query turns out to be of it)."""
@@ -278,13 +273,11 @@ def endpoint():
         return query_page.render_query_page(lang=lang)
     text = req.query
     try:
-        info = inspect.inspect_query(text, settings.base_iri or None)
+        info = read_query(text, settings.base_iri or None)
         dataset = dataset_of(req, info, settings.allowlist)
         answer = get_runtime().execute(text, JSON_RESULTS.media_type, TURTLE.media_type, dataset=dataset,
                                        timeout=timeout_of(info, settings))
     except ScokgError as exc:
-        if isinstance(exc, QuerySyntaxError) and inspect.looks_like_update(text):
-            exc = Forbidden("this endpoint is read-only: update operations are refused")
         return query_page.render_query_page(text, lang=lang, status=exc.status, error=exc.message)
     response = query_page.render_query_page(text, answer, lang=lang)
     response.headers["Vary"] = "Accept, Accept-Language"
