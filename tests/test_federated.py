@@ -1,8 +1,8 @@
 """The federated example queries join scokg's graph with a Wikidata-shaped endpoint on 127.0.0.1, through the
 SERVICE allow-list; a failing or hanging remote end gets a clear 502 or 504.
 
-SERVICE is evaluated by pyoxigraph itself (its query engine calls the endpoint over HTTP); scokg checks the target
-against the allow-list first and bounds the whole federated query by ``service_timeout``. The expected rows come
+SERVICE is carried out by scokg itself (``store/federation``: the allow-list, ``service_timeout``, no redirects),
+and its answer joined where it stood; the engine never calls out. The expected rows come
 from an oracle: the same query with the SERVICE wrapper removed, run over one local store holding both our graph
 and the fixture.
 """
@@ -178,7 +178,7 @@ def test_a_hanging_remote_end_is_a_504_within_the_service_timeout(endpoints):
 
 
 def test_a_redirect_from_an_allowed_endpoint_is_not_followed(endpoints):
-    # pyoxigraph does not follow redirects: an allowed endpoint cannot send the SERVICE call to another host
+    # scokg's client follows no redirect: an allowed endpoint cannot send the SERVICE call to another host
     client, _, _, redirect = endpoints
     r = client.get("/sparql?query=" + quote(FEDERATED[0].query.replace(WIKIDATA, redirect.url)))
     assert r.status_code == 502 and "307" in r.get_json()["error"]

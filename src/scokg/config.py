@@ -61,7 +61,8 @@ class Settings:
                               "compiled to SPARQL over pyoxigraph, same results, for big graphs).")
     query_timeout: float = _setting(10.0, "Seconds a SPARQL query may run before it is stopped (503).",
                                     flag="--query-timeout")
-    service_timeout: float = _setting(10.0, "Seconds a federated SERVICE query may run (504 when exceeded).")
+    service_timeout: float = _setting(10.0, "Seconds the SERVICE and LOAD calls of one request may take (504 when "
+                                      "exceeded).")
     max_rows: int = _setting(10000, "Most result rows (or triples) returned; a header announces truncation.",
                              flag="--max-rows")
     max_query_bytes: int = _setting(1_000_000, "Largest accepted request body or query, in bytes.")
@@ -74,7 +75,8 @@ class Settings:
     update_token: str = _setting("", "Bearer token that enables SPARQL Update; empty means read-only.",
                                  flag="--update-token")
     service_allowlist: str = _setting("https://query.wikidata.org/sparql", "Comma-separated endpoints that "
-                                      "SERVICE may call; empty forbids SERVICE.")
+                                      "SERVICE and LOAD may reach, exactly as written (scokg makes the calls); "
+                                      "empty forbids both.")
     wikidata_endpoint: str = _setting("https://query.wikidata.org/sparql", "Wikidata SPARQL endpoint for "
                                       "'scokg link'.")
     watch: float = _setting(0.0, "Seconds between checks of the source files for a new release, reloaded like a "
