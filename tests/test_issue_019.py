@@ -85,9 +85,20 @@ def _read(text: str, kind: str):
 
 def test_the_engine_calls_nothing_that_the_reading_does_not_name(endpoints):
     """pyoxigraph on the client's text and on the canonical text, against the one reading."""
+    _engine_against_reading(endpoints, 19, CASES)
+
+
+@pytest.mark.slow
+def test_ten_times_as_many_spellings(endpoints, tmp_path):
+    """The larger run of both differential tests (other seeds), in the slow suite."""
+    _engine_against_reading(endpoints, 1919, CASES * 10)
+    _through_every_route(endpoints, tmp_path, False, 19190, CASES * 5)
+
+
+def _engine_against_reading(endpoints, seed: int, count: int) -> None:
     forbidden, allowed = endpoints
     checked = refused = 0
-    for i, case in enumerate(spellings(19, CASES, [forbidden.url, allowed.url])):
+    for i, case in enumerate(spellings(seed, count, [forbidden.url, allowed.url])):
         _, called = _engine_calls(case.text, case.kind, endpoints)
         try:
             reading = _read(case.text, case.kind)
@@ -97,13 +108,13 @@ def test_the_engine_calls_nothing_that_the_reading_does_not_name(endpoints):
         named = {t for t in (*reading.services, *reading.loads)}
         variable = any(t.startswith("?") for t in named)
         for url in called:
-            assert variable or named & _spelled(url), f"case {i} (seed 19): the engine called {url}, the reading " \
+            assert variable or named & _spelled(url), f"case {i} (seed {seed}): the engine called {url}, the reading " \
                                                       f"names {named}: {case.text!r}"
         _, called_canonical = _engine_calls(reading.text, case.kind, endpoints)
         for url in called_canonical:
             assert variable or named & _spelled(url), f"case {i}: the canonical text called {url}: {reading.text!r}"
         checked += 1
-    assert checked > CASES // 2 and refused > 0, (checked, refused)
+    assert checked > count // 2 and refused > 0, (checked, refused)
 
 
 def _routes(client, store):
@@ -149,13 +160,17 @@ def _status(response) -> int:
 
 @pytest.mark.parametrize("executors", [False, True], ids=["in-process", "executors"])
 def test_no_route_reaches_an_endpoint_off_the_allow_list(endpoints, tmp_path, executors):
+    _through_every_route(endpoints, tmp_path, executors, 1900 + executors, CASES // (3 if executors else 1))
+
+
+def _through_every_route(endpoints, tmp_path, executors: bool, seed: int, count: int) -> None:
     forbidden, allowed = endpoints
     settings = make_settings(service_allowlist=allowed.url, service_timeout=2.0, update_token=TOKEN,
                              instance=str(tmp_path), cache_bytes=0, store="memory")
     app = create_app(settings, start_executor=executors)
     store = open_store(settings)  # what `scokg query` opens
     routes = _routes(app.test_client(), store)
-    cases = spellings(1900 + executors, CASES // (3 if executors else 1), [forbidden.url, allowed.url])
+    cases = spellings(seed, count, [forbidden.url, allowed.url])
     ran = 0
     try:
         for i, case in enumerate(cases):
@@ -165,8 +180,8 @@ def test_no_route_reaches_an_endpoint_off_the_allow_list(endpoints, tmp_path, ex
             before_forbidden, before_allowed = forbidden.connections, allowed.connections
             status = _status(route(case.text))
             assert status < 500 or status in (502, 504), f"case {i}: {route.__name__} {status}: {case.text!r}"
-            assert forbidden.connections == before_forbidden, f"case {i} reached the forbidden endpoint by " \
-                                                              f"{route.__name__}: {case.text!r}"
+            assert forbidden.connections == before_forbidden, f"case {i} (seed {seed}) reached the forbidden " \
+                                                              f"endpoint by {route.__name__}: {case.text!r}"
             if engine_called == {allowed.url} and case.runs and route.__name__ not in ("stored", "page"):
                 # valid SPARQL the engine would run calling the allowed endpoint only: so must scokg, and answer
                 assert status in (200, 204), f"case {i}: {route.__name__} {status}: {case.text!r}"
