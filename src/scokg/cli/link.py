@@ -11,6 +11,7 @@ from ..errors import ScokgError
 from ..store import build_store
 from ..wikidata import WikidataClient, check_links, suggest_links, write_review_file
 from .common import Failure, failure, settings_from
+from .snapshot import snapshot_from_list, snapshot_from_wikidata
 
 TIMEOUT = click.option("--timeout", default=30.0, show_default=True, help="Seconds to wait for each answer.")
 ENDPOINT = click.option("--endpoint", default=None,
@@ -37,16 +38,39 @@ def _open(ctx, endpoint, timeout):
 @TIMEOUT
 @click.option("--max-km", default=50.0, show_default=True, help="Largest distance allowed between coordinates.")
 @click.option("--json", "as_json", is_flag=True, help="A JSON report for scripts.")
+@click.option("--write-snapshot", is_flag=True, help="Write what Wikidata says about every linked item (label, kind, "
+              "coordinates) to data/links/wikidata-snapshot.json, which the gate checks links against.")
+@click.option("--from-list", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Offline: take the snapshot from the team's verified list (markdown) instead of Wikidata.")
 @click.pass_context
-def check(ctx, endpoint, timeout, max_km, as_json):
+def check(ctx, endpoint, timeout, max_km, as_json, write_snapshot, from_list):
     """Ask Wikidata about every linked item: label, type (P31) and coordinates (P625) must fit ours.
 
     Exits 1 when any link is wrong, 2 when the endpoint cannot be asked.
 
     \b
-    Example:  scokg link check --endpoint http://127.0.0.1:7878/query
+    Examples:
+      scokg link check --endpoint http://127.0.0.1:7878/query
+      scokg link check --write-snapshot --from-list ../shared/wikidata-qids.md   # offline
     """
+    if from_list:
+        if not write_snapshot:
+            raise click.UsageError("--from-list gives the snapshot's source: use it with --write-snapshot")
+        settings = settings_from(ctx)
+        try:
+            path = snapshot_from_list(settings.root, Path(from_list))
+        except (ScokgError, ValueError) as exc:
+            raise Failure(str(exc), 2) from None
+        click.echo(f"wrote {path} from {from_list}; review it: scokg review")
+        return
     store, client = _open(ctx, endpoint, timeout)
+    if write_snapshot:
+        try:
+            path = snapshot_from_wikidata(settings_from(ctx).root, client)
+        except ScokgError as exc:
+            store.close()
+            raise Failure(exc.message, 2) from None
+        click.echo(f"wrote {path} from {client.endpoint}; review it: scokg review")
     try:
         reports = check_links(store, client, max_km=max_km)
     except ScokgError as exc:

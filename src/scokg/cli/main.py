@@ -22,6 +22,7 @@ from .common import EXIT_CODES, Failure, failure, settings_from
 from .link import link
 from .load import load
 from .query import run_cli_query
+from .review import diff, review
 from .stats import stats
 
 
@@ -205,3 +206,5 @@ cli.add_command(anchor)
 cli.add_command(link)
 cli.add_command(load)
 cli.add_command(stats)
+cli.add_command(review)
+cli.add_command(diff)

@@ -1,6 +1,7 @@
 """The release gate: SHACL validation of the data against the shapes, with the ontology as ``ont_graph``, and the
-two rules SHACL cannot check: each quote is the exact text at its selector's position in its source file
-(``provenance``), and OWL 2 RL with the imported vocabularies' own axioms finds the data consistent (``reasoning``).
+rules SHACL cannot check: each quote is the exact text at its selector's position in its source file
+(``provenance``), OWL 2 RL with the imported vocabularies' own axioms finds the data consistent (``reasoning``),
+and every item of the data has been reviewed in its present form (``review``).
 
 ``validate_sources`` returns a ValidationReport (printing and exit codes are the CLI's business); ``gate`` is the
 one function that build, serve, reload and load call: it validates and refuses a release that does not conform.
@@ -18,10 +19,13 @@ from rdflib.plugins.sparql import prepareQuery
 
 from ..errors import ConfigError, ValidationFailed
 from ..namespaces import DATA_GRAPH, ONTOLOGY_GRAPH
+from .links import check_links, read_snapshot
 from .load import SOURCE_GRAPHS, SourceFile, open_sources, parse_file, source_files, to_rdflib
+from .naming import check_naming
 from .provenance import check_quote_anchors
 from .reasoning import IMPORTS_DIR, check_consistency, load_imports
 from .report import ValidationReport, Violation, short_name
+from .review import check_review
 from .shacl_sparql import validate_fast
 
 ENGINES = ("pyshacl", "sparql")
@@ -53,7 +57,8 @@ def validate_sources(root: str | Path, engine: str = "pyshacl") -> ValidationRep
     else:
         report = validate_graph(data, shapes, ontology, origin)
     report = with_rules(report, gate_rules(data, ontology, Path(root) / "data" / "sources",
-                                           load_imports(ontology, Path(root) / IMPORTS_DIR), origin))
+                                           load_imports(ontology, Path(root) / IMPORTS_DIR), origin)
+                        + check_links(data, ontology, read_snapshot(root), origin) + check_review(root))
     rel = Path(root)
     for i, v in enumerate(report.violations):
         if v.source_file.startswith(str(rel)):
@@ -76,8 +81,10 @@ def _named_shape(shapes: rdflib.Graph, shape):
 
 def gate_rules(data: rdflib.Graph, ontology: rdflib.Graph, sources_dir: Path, imports: rdflib.Graph,
                origin: dict | None = None) -> list[Violation]:
-    """The gate's rules beyond SHACL: quotes anchored in their texts, and consistency under OWL 2 RL."""
-    return check_quote_anchors(data, sources_dir, origin) + check_consistency(data, ontology, imports, origin)
+    """The gate's rules beyond SHACL: quotes anchored in their texts, naming what they state, and consistency
+    under OWL 2 RL."""
+    return (check_quote_anchors(data, sources_dir, origin) + check_naming(data, origin)
+            + check_consistency(data, ontology, imports, origin))
 
 
 def with_rules(report: ValidationReport, violations: list[Violation]) -> ValidationReport:
