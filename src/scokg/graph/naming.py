@@ -3,12 +3,13 @@
 Some name of a statement's subject (``rdfs:label``, ``skos:prefLabel``, ``skos:altLabel`` or ``skos:hiddenLabel``)
 must stand in its quotes of at least one language, and some name of its value in its quotes of each language they
 are in (a translation may say "at the Council" where the other says "the Council's meeting", but no quote in any
-language may be about something else altogether). A name stands in the words when each of its content words is there in some form: words are compared by
-their lemma (simplemma) and their stem (Snowball), for English and German, so "Kirgisischen Republik" names the
-Kyrgyz Republic labelled "Kirgisische Republik", "plant" names the status "geplant" and "Proposals" names
-"proposed", without inflected forms written in as names. A value that follows without being named (a pronoun, "the
-country") carries an ``sco:inferenceNote``; the note is part of what a reviewer approves (``review``), so a value
-changed under an old note is refused until read again.
+language may be about something else altogether). A name stands in the words when each of its content words is
+there in some form: words are compared by their lemma (simplemma) and their stem (Snowball), for English and
+German, so "Kirgisischen Republik" names the Kyrgyz Republic labelled "Kirgisische Republik", "plant" names the
+status "geplant" and "Proposals" names "proposed", without inflected forms written in as names.
+
+A value that follows without being named (a pronoun, "the country") carries an ``sco:inferenceNote``; the note is
+part of what a reviewer approves (``review``), so a value changed under an old note is refused until read again.
 
 >>> names_in("Kazakhstan’s proposed idea of establishing an SCO Investment Fund", "SCO Investment Fund", "en")
 True

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 import rdflib
 from rdflib.namespace import SH
 
-from ..namespaces import ID, SCO, SHAPES
+from ..namespaces import ID, PREFIXES, SCO, SHAPES
 
-SHORT_PREFIXES = (("sh:", str(SH)), ("shapes:", str(SHAPES)), ("sco:", str(SCO)), ("id:", str(ID)))
+SHORT_PREFIXES = (("sh:", str(SH)), ("shapes:", str(SHAPES)), ("sco:", str(SCO)), ("id:", str(ID)),
+                  *((f"{p}:", ns) for p, ns in PREFIXES.items() if p not in ("sco", "id", "sh")))
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,6 @@ def short_name(term) -> str:
         return ""
     text = str(term)
     for prefix, ns in SHORT_PREFIXES:
-        if text.startswith(ns):
+        if text.startswith(ns) and text != ns:
             return prefix + text[len(ns):]
     return text

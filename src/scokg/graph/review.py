@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..namespaces import PREFIXES
 from .items import LEDGER_NAME, Item, digest_of, items_of_tree, make_item  # noqa: F401 - the doctests use it
-from .report import Violation
+from .report import Violation, short_name
 
 REVIEW_RULE = "gate:ReviewRule"
 
@@ -158,9 +158,11 @@ def _quote_changes(old: list[dict], new: list[dict]) -> list[str]:
 
 
 def _show(value) -> str:
-    if isinstance(value, list):
-        return "[" + "; ".join(str(v) for v in value) + "]"
-    return str(value)
+    text = "[" + "; ".join(str(v) for v in value) + "]" if isinstance(value, list) else str(value)
+    return _IRI.sub(lambda m: compact(m.group(0)), text)
+
+
+_IRI = re.compile(r"<[^<>\s\"]+>")
 
 
 def changes(before: Iterable[Item], after: Iterable[Item]) -> list[Change]:
@@ -209,10 +211,8 @@ def compact(term: str) -> str:
     ('owl:sameAs', 'id:almaty')
     """
     iri = term[1:-1] if term.startswith("<") and term.endswith(">") else term
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and ns != iri:
-            return f"{prefix}:{iri[len(ns):]}"
-    return term
+    short = short_name(iri)
+    return short if short != iri else term
 
 
 def title(item: Item) -> str:
