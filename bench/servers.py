@@ -77,19 +77,29 @@ class Server:
 
     def memory(self) -> dict:
         """PSS (pages shared between forks counted once, in shares) and RSS over the process tree, in MB."""
-        pss = rss = count = 0
-        for pid in self.pids():
-            try:
-                with open(f"/proc/{pid}/smaps_rollup") as f:
-                    for line in f:
-                        if line.startswith("Pss:"):
-                            pss += int(line.split()[1])
-                        elif line.startswith("Rss:"):
-                            rss += int(line.split()[1])
-                count += 1
-            except OSError:
-                continue
-        return {"pss_mb": pss / 1024, "rss_mb": rss / 1024, "processes": count}
+        return memory_of(self.pids())
+
+
+def pss_of(pids: list[int]) -> int:
+    """PSS of these processes together, in bytes."""
+    return int(memory_of(pids)["pss_mb"] * 2**20)
+
+
+def memory_of(pids: list[int]) -> dict:
+    """PSS and RSS of these processes together, in MB, and how many were read."""
+    pss = rss = count = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+                    elif line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+            count += 1
+        except OSError:
+            continue
+    return {"pss_mb": pss / 1024, "rss_mb": rss / 1024, "processes": count}
 
 
 def descendants(roots: list[int]) -> list[int]:

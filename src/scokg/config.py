@@ -50,8 +50,9 @@ class Settings:
     host: str = _setting("127.0.0.1", "Interface to listen on.", flag="--host")
     port: int = _setting(8000, "Port to listen on.", flag="--port")
     workers: int = _setting(2, "Server worker processes.", flag="--workers")
-    threads: int = _setting(0, "Request threads per worker process; 0: one per query executor, and one more.",
-                            flag="--threads")
+    threads: int = _setting(0, "Request threads per worker process; 0: one per query executor, one per heavy "
+                            "query that may wait for one (queue_depth), and two more for everything else (health, "
+                            "pages, light queries).", flag="--threads")
     base_iri: str = _setting("https://w3id.org/scokg/", "Base IRI that request paths map to; relative IRIs in "
                              "queries resolve against it.", flag="--base-iri")
     public_url: str = _setting("", "Public URL of the server, for links in VoID, the service description and "
@@ -67,6 +68,15 @@ class Settings:
                              flag="--max-rows")
     max_query_bytes: int = _setting(1_000_000, "Largest accepted request body or query, in bytes.")
     query_workers: int = _setting(2, "Query executor processes per server worker.")
+    queue_depth: int = _setting(2, "Heavy queries that may wait for a busy executor in each worker; more are turned "
+                                "away at once with 503 and Retry-After.")
+    queue_wait: float = _setting(1.0, "Seconds a heavy query may wait for a free executor before a 503 with "
+                                 "Retry-After.")
+    client_share: int = _setting(0, "Heavy queries one client address may have running or waiting in a worker "
+                                 "(429 with Retry-After beyond); 0: as many as there are executors.")
+    executor_memory_limit: int = _setting(512 << 20, "Hard cap, in bytes, on the memory a query executor may "
+                                          "allocate beyond the graph it maps; a query past it stops with 503. "
+                                          "0: no cap.")
     executor_memory: int = _setting(32 << 20, "Bytes of private memory a query executor may gain (a big scan's "
                                     "leftovers) before it is replaced by a fresh one after its answer; 0: never.")
     cache_bytes: int = _setting(64 << 20, "Bytes of answers and pages each worker keeps in its cache (0 disables "

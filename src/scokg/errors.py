@@ -105,6 +105,12 @@ class Unavailable(ScokgError):
         self.retry_after = retry_after
 
 
+class TooManyRequests(Unavailable):
+    """One client holds more than its share of the server's heavy-query capacity."""
+
+    status = 429
+
+
 class QueryTimeout(ScokgError):
     status = 503
 

@@ -17,6 +17,7 @@ import logging
 import os
 import pickle
 import resource
+import select
 import signal
 import socket
 import struct
@@ -25,7 +26,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from ..errors import QueryTimeout, QueryTooComplex, ScokgError
+from ..errors import QueryTimeout, QueryTooComplex, ScokgError, Unavailable
 
 log = logging.getLogger(__name__)
 _HEADER = struct.Struct("!I")
@@ -72,6 +73,19 @@ def _peak_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss << 10  # KiB on Linux
 
 
+def limit_memory(budget: int) -> None:
+    """A hard cap on this process's address space: what it maps now (the store, the interpreter) plus ``budget``
+    bytes. A query that needs more fails its allocation and the process dies; the parent answers 503."""
+    if budget <= 0:
+        return
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            mapped = int(f.read().split()[0]) * resource.getpagesize()
+        resource.setrlimit(resource.RLIMIT_AS, (mapped + budget, mapped + budget))
+    except (OSError, ValueError):
+        log.warning("cannot cap the memory of a query executor")
+
+
 def _executor_loop(store, sock: socket.socket, max_growth: int = 0) -> None:
     # A query that overflows the engine's stack kills this process on purpose; the parent reports it in one
     # log line, so no "Fatal Python error" traceback dump here (pytest and PYTHONFAULTHANDLER switch it on).
@@ -104,7 +118,7 @@ def _executor_loop(store, sock: socket.socket, max_growth: int = 0) -> None:
             return
 
 
-def _zygote_loop(store, control: socket.socket, max_growth: int) -> None:
+def _zygote_loop(store, control: socket.socket, max_growth: int, memory_limit: int = 0) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -129,10 +143,36 @@ def _zygote_loop(store, control: socket.socket, max_growth: int) -> None:
         if pid == 0:
             control.close()
             sock = socket.socket(fileno=fds[0])
+            limit_memory(memory_limit)
             _executor_loop(store, sock, max_growth)
             os._exit(0)
         os.close(fds[0])
         control.sendall(struct.pack("!i", pid))
+
+
+WATCH_SECONDS = 0.02  # how often a running query's memory is looked at
+
+
+def _address_space(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as f:
+            return int(f.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _watch_memory(worker, deadline: float, grown: list[int]) -> None:
+    """Wait for the executor's answer, noting how far its address space grew (``grown[0]``): an executor that
+    dies after growing towards its cap ran out of memory; one that dies at once overflowed its stack."""
+    start = _address_space(worker.pid)
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        readable, _, _ = select.select([worker.sock], [], [], min(WATCH_SECONDS, remaining))
+        if readable:
+            return
+        grown[0] = max(grown[0], _address_space(worker.pid) - start)
 
 
 class _Worker:
@@ -154,8 +194,13 @@ class QueryExecutor:
     more than ``max_growth`` bytes (0: never)."""
 
     def __init__(self, store, processes: int = 2, on_restart: Callable[[], object] | None = None,
-                 max_growth: int = 0, on_retire: Callable[[], object] | None = None):
+                 max_growth: int = 0, on_retire: Callable[[], object] | None = None, queue_wait: float = 1.0,
+                 max_waiting: int = 2, memory_limit: int = 0):
         self._lock = threading.Lock()
+        self._queue_wait = queue_wait  # seconds a query may wait for a free executor before a 503
+        self._max_waiting = max_waiting  # queries that may wait at once; more are turned away at once
+        self._waiting = 0
+        self._memory_limit = memory_limit
         self._idle: deque[_Worker] = deque()
         self._available = threading.Semaphore(0)
         self._size = max(1, processes)
@@ -168,7 +213,7 @@ class QueryExecutor:
         if pid == 0:  # the zygote
             parent.close()
             try:
-                _zygote_loop(store, child, max_growth)
+                _zygote_loop(store, child, max_growth, memory_limit)
             finally:
                 os._exit(0)
         child.close()
@@ -221,16 +266,36 @@ class QueryExecutor:
         return _Worker(pid, mine, self._generation)
 
     def call(self, method: str, *args, timeout: float, **kwargs):
-        """Run ``store.method(*args, **kwargs)`` in an executor; QueryTimeout after ``timeout`` s."""
+        """Run ``store.method(*args, **kwargs)`` in an executor; QueryTimeout after ``timeout`` s. When every
+        executor is busy, a query waits at most ``queue_wait`` s, and only ``max_waiting`` of them at once: the
+        others are turned away at once (503 with Retry-After), so request threads stay free for everything else."""
         deadline = time.monotonic() + timeout
-        if not self._available.acquire(timeout=timeout):
-            raise QueryTimeout(f"the server is busy: no query slot became free within {timeout:g} s",
-                               hint="try again in a moment")
+        if not self._available.acquire(blocking=False):
+            with self._lock:
+                full = self._waiting >= self._max_waiting
+                if not full:
+                    self._waiting += 1
+            if full:
+                raise Unavailable("the server is busy with other heavy queries", retry_after=2,
+                                  hint="try again in a moment; light queries and pages are answered meanwhile")
+            try:
+                got = self._available.acquire(timeout=min(timeout, self._queue_wait))
+            finally:
+                with self._lock:
+                    self._waiting -= 1
+            if not got:
+                raise Unavailable(f"the server is busy: no query slot became free within "
+                                  f"{min(timeout, self._queue_wait):g} s", retry_after=2,
+                                  hint="try again in a moment")
         with self._lock:
             worker = self._idle.popleft()
+        grown = [0]
         try:
             worker.sock.settimeout(max(0.001, deadline - time.monotonic()))
             _send(worker.sock, (method, args, kwargs))
+            if self._memory_limit:
+                _watch_memory(worker, deadline, grown)
+            worker.sock.settimeout(max(0.001, deadline - time.monotonic()))
             status, value, retired = _recv(worker.sock)
         except TimeoutError:
             worker.kill()
@@ -243,6 +308,10 @@ class QueryExecutor:
             self._on_restart()
             self._release(self._spawn())
             log.warning("a query executor died (%s) on: %.200r", exc, args[0] if args else "")
+            if self._memory_limit and grown[0] >= self._memory_limit // 2:  # seen growing towards its cap
+                raise Unavailable(f"the query needed more than the memory limit of {self._memory_limit >> 20} MB "
+                                  "and was stopped", hint="narrow the patterns or add a LIMIT; other queries are "
+                                  "not affected", retry_after=1) from None
             raise QueryTooComplex("the query engine failed on this query: it is probably nested or chained too "
                                   "deeply", hint="simplify the query; other queries are not affected") from None
         worker.sock.settimeout(None)

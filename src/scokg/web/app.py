@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import atexit
 import logging
+import weakref
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,7 +39,8 @@ def create_app(settings: Settings | dict[str, Any] | None = None, *, start_execu
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Flask's DefaultJSONProvider has it
     holder = Holder(runtime or open_runtime(settings, start_executor=start_executor))
     app.extensions["scokg"] = holder
-    atexit.register(lambda: holder.runtime.close())
+    # closed when the app goes (a reload drops the one it replaces) or at exit; nothing here keeps the app alive
+    weakref.finalize(app, _close_runtime, holder)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
     for blueprint in (browse.bp, explore.bp, search.bp, site.bp, query_links.bp):
@@ -60,6 +61,10 @@ def create_app(settings: Settings | dict[str, Any] | None = None, *, start_execu
         return response
 
     return app
+
+
+def _close_runtime(holder: Holder) -> None:
+    holder.runtime.close()
 
 
 def own_location(location: str, public_url: str = "") -> str:

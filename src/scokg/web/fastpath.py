@@ -13,6 +13,7 @@ import atexit
 import logging
 import threading
 import time
+import weakref
 
 from flask import Flask
 
@@ -39,7 +40,7 @@ class Dispatcher:
         self._lines: list[str] = []
         self._lines_lock = threading.Lock()
         self.runtime.metrics.after_flush.append(self._write_log)
-        atexit.register(self._write_log)
+        atexit.register(_write_pending, weakref.ref(self))  # a weak reference: a replaced app is not kept alive
 
     def _write_log(self) -> None:
         with self._lines_lock:
@@ -147,6 +148,12 @@ class Dispatcher:
             return self.flask_wsgi(environ, start_response)  # a 404 like any other path
         start_response(reply.status_line, reply.wsgi_headers)
         return [] if environ.get("REQUEST_METHOD") == "HEAD" else [reply.body]
+
+
+def _write_pending(ref: weakref.ref) -> None:
+    dispatcher = ref()
+    if dispatcher is not None:
+        dispatcher._write_log()
 
 
 def _cacheable(headers) -> bool:

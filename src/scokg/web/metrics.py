@@ -73,6 +73,10 @@ class Metrics:
         self.executor_retirements = Counter("scokg_executor_retirements", "Query executor processes replaced "
                                             "after an answer because their private memory grew past "
                                             "executor_memory.", registry=r)
+        self.lanes = Counter("scokg_query_lanes", "Queries run (not from the cache) by road: in the worker itself "
+                             "(bounded before it starts) or in a killable executor.", ["lane"], registry=r)
+        self.busy = Counter("scokg_busy_refusals", "Heavy queries turned away: every executor busy and the queue "
+                            "full or waited out (503), or the client past its share (429).", ["why"], registry=r)
         self.release = Gauge("scokg_release_info", "The release being served (1), by version.", ["version"],
                              multiprocess_mode="mostrecent", registry=r)
         self.release_load = Gauge("scokg_release_load_seconds", "Seconds this server took to open the release: "
@@ -100,8 +104,15 @@ class Metrics:
             self._timings.setdefault(key, []).append(seconds)
         self._ensure_flusher()
 
+    def close(self) -> None:
+        """Stop this process's flushing thread (after one last flush) and drop the hooks, so a replaced app's
+        metrics, and what their hooks hold, can be freed."""
+        self.flush()
+        self._flusher_pid = -1
+        self.after_flush.clear()
+
     def _ensure_flusher(self) -> None:
-        if self._flusher_pid != os.getpid():
+        if self._flusher_pid != os.getpid() and self._flusher_pid != -1:
             self._flusher_pid = os.getpid()
             threading.Thread(target=self._flush_forever, name="scokg-metrics", daemon=True).start()
 

@@ -6,6 +6,7 @@ consistent graph.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -16,11 +17,13 @@ from typing import Any
 from flask import current_app
 
 from ..config import Settings
-from ..errors import Forbidden
+from ..errors import Forbidden, ScokgError, TooManyRequests
 from ..graph.build import Release, publish
 from ..store import Store, open_store
 from ..store.base import PUBLISHED, Answer, Dataset
 from ..store.executor import QueryExecutor
+from ..store.inspect import inspect_query
+from ..store.lanes import MAX_ANCHOR_DEGREE, anchor_query, lane_of
 from ..store.oxigraph import OxigraphStore, open_release
 from .cache import ByteCache
 from .metrics import Metrics
@@ -38,6 +41,8 @@ class Runtime:
     metrics: Metrics = field(default_factory=Metrics)
     load_seconds: float = 0.0
     counts: dict = field(default_factory=dict)
+    degrees: dict = field(default_factory=dict)  # anchor → its triples, for the worker lane (per release)
+    shares: ClientShares = field(default_factory=lambda: ClientShares(0))
 
     _update_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -51,7 +56,10 @@ class Runtime:
             self.executor = QueryExecutor(self.store, self.settings.query_workers,
                                           on_restart=lambda: self.metrics.count("executor_restarts"),
                                           max_growth=self.settings.executor_memory,
-                                          on_retire=lambda: self.metrics.count("executor_retirements"))
+                                          on_retire=lambda: self.metrics.count("executor_retirements"),
+                                          queue_wait=self.settings.queue_wait,
+                                          max_waiting=self.settings.queue_depth,
+                                          memory_limit=self.settings.executor_memory_limit)
 
     def execute(self, text, select_type, graph_type, *, dataset: Dataset = PUBLISHED, timeout=None,
                 row_bound: int | None = None, cached: bool = True) -> Answer:
@@ -59,8 +67,10 @@ class Runtime:
                            cached=cached)[0]
 
     def answer(self, text, select_type, graph_type, *, dataset: Dataset = PUBLISHED, timeout=None,
-               row_bound: int | None = None, cached: bool = True) -> tuple[Answer, bool]:
-        """The answer to a query, and whether it came from the cache."""
+               row_bound: int | None = None, cached: bool = True, client: str = "") -> tuple[Answer, bool]:
+        """The answer to a query, and whether it came from the cache. A query whose cost is bounded before it
+        starts runs here, in the worker (``store/lanes``); every other one in a killable executor, within the
+        client's share of them."""
         timeout = timeout or self.settings.query_timeout
         key = ("answer", self.store.version, text, dataset, select_type, graph_type)
         answer = self.cache.get(key) if cached else None
@@ -70,15 +80,38 @@ class Runtime:
         if cached:
             self.metrics.count("cache_misses", "answer")
         max_rows = self.settings.max_rows
-        if self.executor is not None:
-            answer = self.executor.call("execute", text, select_type, graph_type, timeout=timeout,
-                                        dataset=dataset, max_rows=max_rows, row_bound=row_bound)
+        if self.executor is not None and self.light(text):
+            self.metrics.count("lanes", "worker")
+            answer = self.store.execute(text, select_type, graph_type, dataset=dataset, max_rows=max_rows,
+                                        row_bound=row_bound)
+        elif self.executor is not None:
+            self.metrics.count("lanes", "executor")
+            with self.shares.hold(client):
+                answer = self.executor.call("execute", text, select_type, graph_type, timeout=timeout,
+                                            dataset=dataset, max_rows=max_rows, row_bound=row_bound)
         else:
             answer = self.store.execute(text, select_type, graph_type, dataset=dataset, max_rows=max_rows,
                                         row_bound=row_bound)
         if cached:
             self.cache.put(key, answer)
         return answer, False
+
+    def light(self, text: str) -> bool:
+        """Whether the worker may run this query itself: bounded by its shape, and its anchor's triples counted."""
+        try:
+            lane = lane_of(inspect_query(text, self.settings.base_iri or None))
+        except ScokgError:
+            return False
+        if lane is None:
+            return False
+        key = ("degree", self.store.version, lane.anchor)
+        degree = self.degrees.get(key)
+        if degree is None:
+            degree = int(self.store.select(anchor_query(lane))[0]["n"])
+            if len(self.degrees) > 4096:
+                self.degrees.clear()
+            self.degrees[key] = degree
+        return degree <= MAX_ANCHOR_DEGREE
 
     def triples(self) -> int:
         """Triples in the published default graph, counted once per release."""
@@ -103,7 +136,36 @@ class Runtime:
         if self.executor is not None:
             self.executor.close()
             self.executor = None
+        self.metrics.close()
         self.store.close()
+
+
+class ClientShares:
+    """Heavy queries in flight per client address in this worker; a client past its share gets 429."""
+
+    def __init__(self, share: int):
+        self.share = share
+        self._held: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def hold(self, client: str):
+        with self._lock:
+            held = self._held.get(client, 0)
+            if self.share and client and held >= self.share:
+                raise TooManyRequests(f"this client already has {held} heavy queries running or waiting here, "
+                                      f"its share of the server", retry_after=2,
+                                      hint="wait for an answer before sending the next heavy query")
+            self._held[client] = held + 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                left = self._held.get(client, 1) - 1
+                if left:
+                    self._held[client] = left
+                else:
+                    self._held.pop(client, None)
 
 
 def open_runtime(settings, start_executor: bool = True) -> Runtime:
@@ -117,7 +179,8 @@ def open_runtime(settings, start_executor: bool = True) -> Runtime:
     else:
         store = open_store(settings)
     runtime = Runtime(settings, store, ByteCache(settings.cache_bytes), release=release,
-                      load_seconds=time.perf_counter() - started)
+                      load_seconds=time.perf_counter() - started,
+                      shares=ClientShares(settings.client_share or settings.query_workers))
     if start_executor:
         runtime.start_executor()
     return runtime

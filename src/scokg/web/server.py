@@ -52,9 +52,9 @@ def check_port(host: str, port: int) -> None:
 
 
 def threads_of(settings: Settings) -> int:
-    """Request threads per worker: one per query executor, and one more so that cached answers and pages are not
-    queued behind running queries."""
-    return settings.threads or settings.query_workers + 1
+    """Request threads per worker: one per query executor, one per heavy query that may wait for one, and two more
+    that heavy queries can never take (health, pages, light queries and cached answers are not queued behind them)."""
+    return settings.threads or settings.query_workers + settings.queue_depth + 2
 
 
 class Master:

@@ -26,6 +26,7 @@ from ..errors import (
     QueryTimeout,
     ScokgError,
     ServiceRefused,
+    Unavailable,
 )
 from ..formats import HTML, JSON_RESULTS, RDF_FORMATS, RESULT_FORMATS, TURTLE
 from ..store import inspect, update
@@ -69,6 +70,8 @@ class SparqlEndpoint:
                 metrics.count("refused", "service")
             elif isinstance(exc, QueryTimeout):
                 metrics.count("timeouts")
+            elif isinstance(exc, Unavailable):
+                metrics.count("busy", "client-share" if exc.status == 429 else "queue")
             reply = failure(exc, environ)
         except Exception:  # a server fault: logged with its traceback, answered without it
             rid = environ.get("scokg.request_id")
@@ -121,7 +124,7 @@ class SparqlEndpoint:
             return Reply(304, [*caching, *CORS])
         try:
             answer, hit = runtime.answer(text, select_type, graph_type, dataset=dataset, timeout=timeout,
-                                         row_bound=info.limit)
+                                         row_bound=info.limit, client=environ.get("REMOTE_ADDR", ""))
         except QueryTimeout as exc:
             if info.services:
                 exc.status = 504
@@ -224,6 +227,8 @@ def content_type(media_type: str) -> str:
 def failure(exc: ScokgError, environ) -> Reply:
     """A client's fault as itself (4xx with its message); a server's as a logged, generic 500."""
     extra = [("Allow", ", ".join(exc.allow))] if isinstance(exc, MethodNotAllowed) else []
+    if isinstance(exc, Unavailable):
+        extra.append(("Retry-After", str(exc.retry_after)))
     rid = environ.get("scokg.request_id")
     if exc.status >= 500 and exc.status not in (502, 503, 504):
         log.error("internal error on %s %s (request %s)", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"),
