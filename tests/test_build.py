@@ -89,7 +89,11 @@ def test_a_big_release_is_published_while_its_dumps_are_written_elsewhere(tmp_pa
             time.sleep(0.1)
         assert r.status_code == 200 and statuses <= {200, 503}
         assert {p.name for p in release.dumps.iterdir()} >= PUBLISHED
+        # the writer then records the release (its sources and changelog) and ends
+        while (release.folder / build_module.BUILDING_MARK).exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
         assert not (release.folder / build_module.BUILDING_MARK).exists()
+        assert (release.folder / "release.json").is_file()
     finally:
         close_app(app)
 

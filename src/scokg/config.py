@@ -89,6 +89,9 @@ class Settings:
                                       "empty forbids both.")
     wikidata_endpoint: str = _setting("https://query.wikidata.org/sparql", "Wikidata SPARQL endpoint for "
                                       "'scokg link'.")
+    releases_kept: int = _setting(20, "Releases kept in the instance folder, newest first, each with its dumps and "
+                                  "sources, served under /releases/<version>/; older ones are removed (their links "
+                                  "answer 410 Gone).")
     watch: float = _setting(0.0, "Seconds between checks of the source files for a new release, reloaded like a "
                             "SIGHUP; 0 turns watching off.")
     access_log: str = _setting("common", "Access log of serve, one line per request (time, client, method, path "

@@ -19,6 +19,7 @@ from ..web.app import create_app
 from ..web.server import run_server
 from .anchor import anchor
 from .common import EXIT_CODES, Failure, failure, settings_from
+from .export import export
 from .link import link
 from .load import load
 from .query import run_cli_query
@@ -208,3 +209,4 @@ cli.add_command(load)
 cli.add_command(stats)
 cli.add_command(review)
 cli.add_command(diff)
+cli.add_command(export)

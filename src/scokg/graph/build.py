@@ -21,12 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+import rdflib
 
 from ..config import load_settings, settings_environ
 from ..formats import JSON_LD, N_TRIPLES, TURTLE, Format, published_media_type, serialize_triples
 from ..namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
 from .load import SourceFile, open_sources, release_digest, select, source_files
 from .metadata import dataset_stats, describe_dataset
+from .quickstatements import quickstatements
+from .releases import prune, record_release
 from .validate import gate
 
 VERSION_FILE = ".scokg-version"
@@ -39,9 +42,6 @@ _VALIDATED: set[tuple[str, str]] = set()
 PUBLISHED_GRAPHS = (ONTOLOGY_GRAPH, DATA_GRAPH)  # the default graph the endpoint serves
 LINKSET_QUERY = """CONSTRUCT { ?s <http://www.w3.org/2002/07/owl#sameAs> ?o } WHERE {
   ?s <http://www.w3.org/2002/07/owl#sameAs> ?o FILTER(STRSTARTS(STR(?o), "http://www.wikidata.org/entity/")) }"""
-
-
-RELEASES_KEPT = 3  # the current release, and the ones old workers may still read during a reload
 
 
 @dataclass(frozen=True)
@@ -166,8 +166,25 @@ def publish(settings, progress: Callable[[str, float], None] | None = None, wait
             _build_elsewhere(settings, dumps)
         else:
             build(settings, dumps, validate=False, progress=progress)
-    _prune(folder)
+    if is_built(dumps, version, validated=False):
+        record(settings, folder)
+    prune(folder.parent, settings.releases_kept, folder.name)
     return Release(folder, version, files)
+
+
+def record(settings, folder: Path) -> None:
+    """The release's record, sources and changelog (once its dumps exist: the triple count comes from its VoID)."""
+    record_release(folder, Path(settings.root), release_digest(settings.root), void_triples(folder / "dumps"))
+
+
+def void_triples(dumps: Path) -> int:
+    """The dataset's void:triples, as the release's VoID says."""
+    try:
+        g = rdflib.Graph().parse(dumps / "void.ttl", format="turtle")
+    except (OSError, SyntaxError, ValueError):
+        return 0
+    counts = [int(str(o)) for o in g.objects(None, rdflib.URIRef("http://rdfs.org/ns/void#triples"))]
+    return max(counts, default=0)
 
 
 def building(dumps: Path) -> bool:
@@ -187,14 +204,6 @@ def _build_elsewhere(settings, dumps: Path) -> None:
                              env={**os.environ, **settings_environ(settings)})
     (dumps.parent / BUILDING_MARK).write_text(str(child.pid))
     threading.Thread(target=child.wait, name="scokg-dumps-writer", daemon=True).start()  # reaped when it ends
-
-
-def _prune(current: Path) -> None:
-    releases = sorted((p for p in current.parent.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                      key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in releases[RELEASES_KEPT:]:
-        if old != current:
-            shutil.rmtree(old, ignore_errors=True)
 
 
 def _triples(store: ox.Store, graphs) -> list[ox.Triple]:
@@ -226,6 +235,8 @@ def write_dumps(store: ox.Store, folder: Path) -> None:
     assert isinstance(found, ox.QueryTriples)
     links = sorted(found, key=str)
     _write(links, folder / "scokg-wikidata-links.nt", N_TRIPLES)
+    lines = quickstatements(store, [ox.NamedNode(str(g)) for g in PUBLISHED_GRAPHS])
+    (folder / "scokg-quickstatements.txt").write_text("".join(f"{x}\n" for x in lines), encoding="utf-8")
 
 
 def _replace_dir(new: Path, out: Path) -> None:
@@ -242,5 +253,6 @@ def _replace_dir(new: Path, out: Path) -> None:
 if __name__ == "__main__":  # pragma: no cover - the process _build_elsewhere starts; settings from SCOKG_*
     try:
         build(load_settings(), Path(sys.argv[1]), validate=False)
+        record(load_settings(), Path(sys.argv[1]).parent)
     finally:
         (Path(sys.argv[1]).parent / BUILDING_MARK).unlink(missing_ok=True)

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 
 from ..config import Settings, load_settings
-from . import browse, dumps, explore, pages, query_links, search, site, sparql
+from . import browse, divergences, dumps, explore, pages, query_links, releases, search, site, sparql
 from .errors_view import register_error_handlers
 from .fastpath import Dispatcher
 from .runtime import Holder, Runtime, open_runtime
@@ -43,7 +43,7 @@ def create_app(settings: Settings | dict[str, Any] | None = None, *, start_execu
     weakref.finalize(app, _close_runtime, holder)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
-    for blueprint in (browse.bp, explore.bp, search.bp, site.bp, query_links.bp):
+    for blueprint in (browse.bp, explore.bp, search.bp, site.bp, query_links.bp, releases.bp, divergences.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(dumps.bp)
     register_error_handlers(app)

@@ -119,10 +119,13 @@ def index():
     files = dump_files()
     folder = dumps_folder()
     media = conneg.negotiate(request.headers.get("Accept"), (HTML, JSON_API), HTML.media_type)
+    release = get_runtime().release
+    version = release.version if release is not None else None
     if media == "application/json":
-        return {"ok": True, "built": folder.is_dir(), "building": building(folder), "files": files}
+        return {"ok": True, "release": version, "built": folder.is_dir(), "building": building(folder),
+                "files": files}
     return html_response(render_template("dumps.html", files=files, built=folder.is_dir(), building=building(folder),
-                                         folder=str(folder), gzip_views=GZIP_VIEWS), negotiated=True)
+                                         folder=str(folder), gzip_views=GZIP_VIEWS, release=version), negotiated=True)
 
 
 @bp.get("/dumps")

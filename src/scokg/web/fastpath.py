@@ -22,7 +22,7 @@ from .protocol import Reply
 from .runtime import Runtime
 from .sparql import SparqlEndpoint
 
-VARY_HEADERS = ("HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE")
+VARY_HEADERS = ("HTTP_ACCEPT", "HTTP_ACCEPT_LANGUAGE", "HTTP_ACCEPT_DATETIME")
 REVALIDATION_HEADERS = ("etag", "cache-control", "vary", "access-control-allow-origin")
 access_log = logging.getLogger("scokg.access")
 

@@ -20,11 +20,11 @@ from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import Graph, URIRef
 
 from .. import formats
-from ..errors import NotAcceptable, NotFound
-from ..formats import NOT_IN_XML, PAGE_FORMATS
+from ..errors import NotFound
+from ..formats import PAGE_FORMATS
 from ..graph.metadata import dataset_stats, describe_dataset
-from ..namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES, SHAPES_GRAPH
-from . import conneg, views
+from ..namespaces import BASE, ONTOLOGY_GRAPH, SHAPES_GRAPH
+from . import conneg, releases, views
 from .dataset_view import dataset_view
 from .dumps import dump_files
 from .home_view import home_view
@@ -32,6 +32,7 @@ from .html import html_response
 from .ontology_doc import ontology_view, shapes_view
 from .resource_view import resource_view
 from .runtime import cached, get_runtime
+from .serialize import serialize
 
 bp = Blueprint("pages", __name__)
 
@@ -74,22 +75,6 @@ def _choose(explicit: str | None) -> tuple[str, bool]:
     return conneg.negotiate(request.headers.get("Accept"), PAGE_FORMATS, "text/html"), True
 
 
-def serialize(graph: Graph, media: str) -> bytes:
-    for k, v in PREFIXES.items():
-        graph.bind(k, v, replace=True)
-    fmt = formats.get(media).rdflib
-    if fmt == "xml":
-        for term in graph.all_nodes():
-            bad = NOT_IN_XML.search(str(term))
-            if bad:
-                raise NotAcceptable(f"the description holds U+{ord(bad.group()):04X}, which XML cannot carry",
-                                    hint="ask for Turtle (text/turtle), N-Triples or JSON-LD")
-    if fmt == "json-ld":
-        used = {k: v for k, v in PREFIXES.items()}
-        return graph.serialize(format="json-ld", context=used, auto_compact=True).encode("utf-8")
-    return graph.serialize(format=fmt, encoding="utf-8")
-
-
 def document_response(rel: str, explicit: str | None, graph_fn, html_fn) -> Response:
     """Answer one document (``rel`` like 'id/almaty') in the negotiated or named format."""
     media, negotiated = _choose(explicit)
@@ -130,12 +115,18 @@ def resource(local: str):
     if not IRI_SAFE.match(local):  # characters an IRI cannot hold never reach a query
         raise NotFound(f"no resource is known as /id/{local}", hint="search the names at /search?q=…")
     iri = data_iri("id/" + local)
-    graph = get_runtime().store.describe(iri)
+    gate = releases.timegate("id/" + local)
+    if gate is not None:
+        return gate
+    version = request.args.get("release") or ""
+    archived = bool(version) and get_runtime().release is not None and version != releases.current_version()
+    graph = releases.archived_description(version, iri) if archived else get_runtime().store.describe(iri)
     if not len(graph):
-        raise NotFound(f"no resource is known as <{iri}>",
+        raise NotFound(f"no resource is known as <{iri}>" + (f" in release {version}" if archived else ""),
                        hint="search the names at /search?q=… or ask the SPARQL endpoint at /sparql")
-    return document_response("id/" + local, explicit, lambda: graph, lambda: render_template(
-        "resource.html", **resource_view(iri, graph)))
+    response = document_response("id/" + local, explicit, lambda: graph, lambda: render_template(
+        "resource.html", **resource_view(iri, graph), archived=version if archived else None))
+    return releases.memento_headers(response, "id/" + local, version if archived else None)
 
 
 def _graph_of(name: str, graph_iri) -> Graph:

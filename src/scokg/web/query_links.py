@@ -41,10 +41,16 @@ def shared(key: str):
         raise NotFound(f"no shared query is known as {key}")
     settings = get_runtime().settings
     lang = page_lang()
+    release_file = path.with_suffix(".release")
+    pinned = release_file.read_text(encoding="utf-8").strip() if release_file.is_file() else None
+    release = get_runtime().release
+    current = release.version if release is not None else None
     try:
         info = read_query(text, settings.base_iri or None)
-        if info.calls:  # a link a crawler follows must not make the server call anything: the reader runs it
-            return render_query_page(text, lang=lang, pending=True)
+        if info.calls or (pinned and pinned != current):
+            # a link a crawler follows makes no outside call, and a query from another release is run on the
+            # reader's choice of release: shown, and run when the reader runs it
+            return render_query_page(text, lang=lang, pending=True, pinned=pinned)
         dataset = dataset_of(ProtocolRequest("GET", {}), info, settings.allowlist)
         answer = get_runtime().execute(text, JSON_RESULTS.media_type, TURTLE.media_type, dataset=dataset,
                                        timeout=timeout_of(info, settings))

@@ -73,9 +73,10 @@ def shared_folder() -> Path:
     return Path(current_app.config["SCOKG_SETTINGS"].instance) / "queries"
 
 
-def share_link(query: str) -> str | None:
-    """A GET link when it is short enough, else a short link to the stored query (None if it cannot be stored)."""
-    link = run_link(query)
+def share_link(query: str, release: str | None = None) -> str | None:
+    """A GET link when it is short enough, else a short link to the stored query (None if it cannot be stored);
+    either records the release it ran on, so that it can run on that release again."""
+    link = run_link(query) + (f"&release={release}" if release else "")
     if len(link) <= MAX_GET_URL:
         return link
     if len(query) > MAX_SHARED_CHARS:
@@ -91,9 +92,16 @@ def share_link(query: str) -> str | None:
             tmp = folder / f".{key}.{os.getpid()}.tmp"
             tmp.write_bytes(query.encode("utf-8"))  # bytes: a form's CRLF line ends are part of the hashed text
             tmp.replace(path)
+            if release:
+                (folder / f"{key}.release").write_text(release, encoding="utf-8")
     except OSError:
         return None
     return url_for("query.shared", key=key)
+
+
+def release_version() -> str | None:
+    release = get_runtime().release
+    return release.version if release is not None else None
 
 
 def _elapsed_ms() -> int | None:
@@ -102,7 +110,7 @@ def _elapsed_ms() -> int | None:
 
 
 def render_query_page(query: str | None = None, answer=None, lang: str = "en", status: int = 200,
-                      error: str | None = None, pending: bool = False) -> Response:
+                      error: str | None = None, pending: bool = False, pinned: str | None = None) -> Response:
     """The page, with ``query`` run (``answer`` or ``error``) or, when ``pending``, shown to be run by the reader
     (a shared query that calls other services runs only when the reader asks, by POST)."""
     examples = [{"name": e.name, "title": e.title(lang), "description": e.description(lang),
@@ -124,7 +132,8 @@ def render_query_page(query: str | None = None, answer=None, lang: str = "en", s
     html = render_template(
         "query.html", query=query if query is not None else default_query(lang), ran=ran, result=result,
         examples=examples, pending=pending, downloads=downloads, endpoint=url_for("sparql.endpoint"),
-        share=share_link(query or "") if ran and result is not None else None,  # only a query that ran is stored
+        share=share_link(query or "", pinned or release_version()) if ran and result is not None else None,
+        pinned=pinned, current_release=release_version(),
         error=error, syntax=syntax, fixed_link=run_link(fixed) if fixed else None, count=count,
         elapsed=format_number(str(_elapsed_ms()), lang) if ran and _elapsed_ms() is not None else None,
         terms=url_for("query.terms", lang=lang), long_get=MAX_GET_URL, long_query=long_query)

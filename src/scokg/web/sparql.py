@@ -34,6 +34,7 @@ from ..store.base import Answer, Dataset
 from ..store.inspect import check_targets
 from . import conneg, ops, query_page
 from .protocol import CORS, ProtocolRequest, Reply, error_reply, read_request
+from .releases import pinned_answer
 from .runtime import Runtime, get_runtime
 from .service import service_description
 from .views import page_lang
@@ -115,16 +116,21 @@ class SparqlEndpoint:
         select_type, graph_type = choose_formats(req.params, req.accept)
         refuse_unacceptable(info, select_type, graph_type)
         runtime = self.runtime
-        etag = '"' + hashlib.blake2b(repr((runtime.store.version, text, dataset, select_type, graph_type)).encode(),
-                                     digest_size=16).hexdigest() + '"'
+        etag = '"' + hashlib.blake2b(repr((runtime.store.version, text, dataset, select_type, graph_type,
+                                           req.one("release"))).encode(), digest_size=16).hexdigest() + '"'
         caching = [("ETag", etag), ("Cache-Control", f"public, max-age={self.settings.cache_max_age}"),
                    ("Vary", "Accept")]
         inm = environ.get("HTTP_IF_NONE_MATCH")
         if inm and (etag in inm or inm.strip() == "*"):
             return Reply(304, [*caching, *CORS])
+        pinned = req.one("release")
         try:
-            answer, hit = runtime.answer(text, select_type, graph_type, dataset=dataset, timeout=timeout,
-                                         row_bound=info.limit, client=environ.get("REMOTE_ADDR", ""))
+            if pinned and runtime.release is not None and pinned != runtime.release.version:
+                answer, hit = pinned_answer(runtime.release.folder.parent, self.settings, pinned, text, select_type,
+                                            graph_type), False
+            else:
+                answer, hit = runtime.answer(text, select_type, graph_type, dataset=dataset, timeout=timeout,
+                                             row_bound=info.limit, client=environ.get("REMOTE_ADDR", ""))
         except QueryTimeout as exc:
             if info.services:
                 exc.status = 504
@@ -132,6 +138,8 @@ class SparqlEndpoint:
             raise
         environ["scokg.cache"] = "hit" if hit else "miss"
         runtime.metrics.count("queries", info.form or "other")
+        if runtime.release is not None:
+            caching.append(("X-Release", pinned or runtime.release.version))
         return answer_reply(answer, caching, self.settings.max_rows)
 
     # -- updates --------------------------------------------------------------------------------
@@ -277,13 +285,19 @@ def endpoint():
     if req.query is None:
         return query_page.render_query_page(lang=lang)
     text = req.query
+    runtime = get_runtime()
+    pinned = req.one("release")
     try:
         info = read_query(text, settings.base_iri or None)
         dataset = dataset_of(req, info, settings.allowlist)
-        answer = get_runtime().execute(text, JSON_RESULTS.media_type, TURTLE.media_type, dataset=dataset,
-                                       timeout=timeout_of(info, settings))
+        if pinned and runtime.release is not None and pinned != runtime.release.version:
+            answer = pinned_answer(runtime.release.folder.parent, settings, pinned, text, JSON_RESULTS.media_type,
+                                   TURTLE.media_type)
+        else:
+            answer = runtime.execute(text, JSON_RESULTS.media_type, TURTLE.media_type, dataset=dataset,
+                                     timeout=timeout_of(info, settings))
     except ScokgError as exc:
         return query_page.render_query_page(text, lang=lang, status=exc.status, error=exc.message)
-    response = query_page.render_query_page(text, answer, lang=lang)
+    response = query_page.render_query_page(text, answer, lang=lang, pinned=pinned or None)
     response.headers["Vary"] = "Accept, Accept-Language"
     return response
