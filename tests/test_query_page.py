@@ -129,12 +129,14 @@ def test_a_syntax_error_shows_its_line_with_a_caret_and_a_short_message(client):
     r = run(client, query)
     html = r.get_data(as_text=True)
     assert r.status_code == 400 and r.mimetype == "text/html"
-    assert 'role="alert"' in html and "on line 3, column 3" in html
-    caret = '<pre class="caret" aria-label="Line 3"><code>  ?s ?p\n<span class="caret-mark">  ^</span></code></pre>'
-    assert caret in html
+    # issue 22: the caret stands where the value is missing (the closing brace), not at the triple's subject
+    assert 'role="alert"' in html and "on line 4, column 1" in html
+    caret = '<pre class="caret" aria-label="Line 4"><code>}\n<span class="caret-mark">^</span></code></pre>'
+    assert caret in html and "a value is missing before “}”" in html
+    assert 'data-line="4" data-column="1"' in html  # for the editor's mark
     assert "expected one of" not in html and "LATERAL" not in html
     de = run(client, query, "de").get_data(as_text=True)
-    assert "in Zeile 3, Spalte 3" in de and "nicht lesbar" in de
+    assert "in Zeile 4, Spalte 1" in de and "vor „}“ fehlt ein Wert" in de
 
 
 def test_an_undeclared_known_prefix_is_named_and_can_be_added(client):
