@@ -239,3 +239,112 @@ def test_the_timeline_has_a_legend_for_its_three_bar_styles(page_at):
     styles = legend.evaluate_all("items => items.map(li => getComputedStyle(li.querySelector('.tl-bar')).background)")
     assert len(set(styles)) == 3  # three different bars, each named
     assert "erschlossen" in page.locator("ul.legend").inner_text()
+
+
+# -- the query page ----------------------------------------------------------------------------------------------
+def run_query(page, query: str, lang: str = "en"):
+    page.goto(page.base + "/sparql?query=" + quote(query) + ("&lang=de" if lang == "de" else ""))
+    page.wait_for_selector(".cm-editor .cm-content")
+
+
+def test_select_star_columns_come_in_the_order_of_the_query(page_at):
+    page = page_at("desktop")
+    run_query(page, "SELECT * WHERE { ?thing ?property ?value } LIMIT 5")
+    assert page.locator("table.results thead th").all_inner_texts() == ["thing", "property", "value"]
+
+
+def test_a_long_answer_comes_in_pages_with_its_count_and_a_download_of_all(page_at):
+    page = page_at("desktop")
+    run_query(page, "SELECT * WHERE { ?s ?p ?o }")
+    count = page.locator("#result-count").inner_text()
+    total = int(re.match(r"([\d,]+) rows", count).group(1).replace(",", ""))
+    assert total > 1000 and "rows 1–1,000 shown" in count
+    assert page.locator("table.results tbody tr").count() == 1000
+    pages = page.locator("nav.pages a")
+    assert pages.count() == -(-total // 1000)
+    assert page.locator(".downloads").inner_text().startswith(f"Download all {count.split(' ')[0]} rows")
+    pages.nth(1).click()
+    page.wait_for_selector(".cm-editor .cm-content")
+    assert "rows 1,001–2,000 shown" in page.locator("#result-count").inner_text()
+    assert page.locator("nav.pages a[aria-current=page]").inner_text() == "2"
+
+
+def test_a_syntax_error_is_marked_where_the_value_is_missing_in_the_editor_too(page_at):
+    page = page_at("desktop")
+    run_query(page, "SELECT * WHERE {\n  ?s ?p ?o .\n  ?s ?p\n}")
+    assert "line 4, column 1" in page.locator(".error-box").inner_text()
+    mark = page.locator(".cm-editor .cm-lintRange-error")
+    mark.wait_for()
+    assert mark.inner_text() == "}"
+    assert page.locator(".cm-editor .cm-lint-marker-error").count() == 1  # and in the gutter
+
+
+def test_the_format_is_chosen_before_running(page_at):
+    page = page_at("desktop")
+    page.goto(page.base + "/sparql")
+    page.wait_for_selector(".cm-editor .cm-content")
+    page.select_option("#output-format", "csv")
+    with page.expect_response(lambda r: "/sparql?" in r.url) as answer:
+        page.click("#run")
+    response = answer.value
+    assert response.headers["content-type"].startswith("text/csv")
+    assert "format=csv" in response.url
+
+
+def test_the_share_link_can_be_copied_and_queries_are_kept_in_a_history(page_at):
+    page = page_at("desktop")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    query = "SELECT ?s WHERE { ?s a ?type } LIMIT 3"
+    run_query(page, query)
+    page.click("#copy-share")
+    until(page, "() => document.getElementById('copy-status').textContent !== ''")
+    assert page.locator("#copy-status").inner_text() == "Link copied"
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied == page.locator("#share-link").evaluate("a => a.href")
+    page.goto(page.base + "/sparql")
+    history = page.locator("#history-list li")
+    assert page.locator("#history").is_visible() and history.count() >= 1
+    assert query in history.first.inner_text()
+    history.first.get_by_role("button").click()
+    assert page.locator(".cm-content").inner_text().strip() == query
+
+
+def test_a_number_column_can_be_seen_as_a_chart(page_at):
+    page = page_at("desktop")
+    run_query(page, "PREFIX sco: <https://w3id.org/scokg/ontology#> SELECT ?priority (COUNT(?i) AS ?n) "
+                    "WHERE { ?i sco:servesPriority ?priority } GROUP BY ?priority ORDER BY DESC(?n)")
+    assert not any("/modules/chart.js" in u for u in page.requested)  # not before the tab is chosen
+    page.click("#view-chart-tab")
+    canvas = page.locator("#view-chart canvas")
+    until(page, "() => document.querySelector('#view-chart canvas').dataset.kind === 'bar'")
+    drawn = canvas.evaluate("""c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let blue = 0; for (let i = 0; i < d.length; i += 4) if (d[i + 2] > 150 && d[i] < 40) blue += 1; return blue; }""")
+    assert drawn > 1000  # bars drawn in the bars' blue
+    page.get_by_role("button", name="Line").click()
+    until(page, "() => document.querySelector('#view-chart canvas').dataset.kind === 'line'")
+
+
+def test_a_construct_answer_can_be_seen_as_a_graph(page_at):
+    page = page_at("desktop")
+    run_query(page, "DESCRIBE <https://w3id.org/scokg/id/almaty>")
+    assert page.locator("pre.graph").is_visible()
+    page.click("#view-graph-tab")
+    page.wait_for_selector("#view-graph svg circle")
+    labels = page.locator("#view-graph svg text.graph-label").all_text_contents()
+    assert "Almaty" in labels
+    assert page.locator("#view-graph svg line").count() >= 3
+
+
+def test_only_the_query_page_loads_the_editor_and_compressed(page_at, browser):
+    page = page_at("desktop")
+    for path in ("/", "/id/almaty", "/browse/Initiative", "/timeline", "/map"):
+        page.requested.clear()
+        page.goto(page.base + path)
+        page.wait_for_load_state("networkidle")
+        assert not [u for u in page.requested if "/vendor/modules/" in u], path
+    page.requested.clear()
+    with page.expect_response(lambda r: r.url.endswith("/modules/editor.js")) as editor:
+        page.goto(page.base + "/sparql")
+    page.wait_for_selector(".cm-editor .cm-content")
+    assert editor.value.headers.get("content-encoding") in ("br", "gzip")
+    assert not [u for u in page.requested if u.endswith(("/modules/chart.js", "/modules/graph.js"))]

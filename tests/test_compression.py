@@ -1,5 +1,5 @@
 """Issue 22: every text response is compressed (brotli, gzip) for the clients that ask, in the one place every
-response passes; the decoded bytes are exactly the uncompressed answer. https://github.com/scokg/scokg/issues/22"""
+response passes; the decoded bytes are exactly the uncompressed answer. (issue 22)"""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ SELECT = "/sparql?query=" + quote("SELECT * WHERE { ?s ?p ?o } LIMIT 200")
 CONSTRUCT = "/sparql?query=" + quote("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 200")
 TEXT = [  # (path, Accept)
     ("/", BROWSER), ("/id/almaty", BROWSER), ("/id/almaty.ttl", "*/*"), ("/browse/Initiative", BROWSER),
-    ("/static/style.css", "*/*"), ("/static/vendor/codemirror/sparql-editor.js", "*/*"),
+    ("/static/style.css", "*/*"), ("/static/vendor/modules/editor.js", "*/*"),
     ("/static/vendor/world-atlas/countries-110m.geojson", "*/*"), ("/dataset", BROWSER),
     (SELECT, "application/sparql-results+json"), (SELECT, "application/sparql-results+xml"), (SELECT, "text/csv"),
     (CONSTRUCT, "text/turtle"), ("/sparql", "text/turtle"), ("/sparql", BROWSER), ("/no/such/page", BROWSER),

@@ -39,10 +39,13 @@ def test_the_editor_comes_from_the_package_and_the_form_works_without_it(client)
     assert r.status_code == 200 and r.mimetype == "text/html"
     html = r.get_data(as_text=True)
     assert '<form id="query-form" class="query-form" method="get"' in html and "<textarea" in html
-    assert 'src="/static/vendor/codemirror/sparql-editor.js"' in html and "unpkg" not in html and "cdn" not in html
+    # the editor is an ES module query.js imports from the folder the form names (issue 22: code-split)
+    assert 'data-modules="/static/vendor/modules/"' in html and 'src="/static/query.js"' in html
+    assert "unpkg" not in html and "cdn" not in html
     assert r.headers["Content-Security-Policy"].startswith("default-src 'self'; script-src 'self'; style-src 'self';")
     assert "https://" not in r.headers["Content-Security-Policy"]
-    for path in ("/static/vendor/codemirror/sparql-editor.js", "/static/vendor/codemirror/LICENSES.txt",
+    for path in ("/static/vendor/modules/editor.js", "/static/vendor/modules/chart.js",
+                 "/static/vendor/modules/graph.js", "/static/vendor/modules/LICENSES.txt",
                  "/static/vendor/leaflet/leaflet.js", "/static/vendor/leaflet/LICENSE",
                  "/static/vendor/world-atlas/countries-110m.geojson", "/static/vendor/world-atlas/LICENSE"):
         asset = client.get(path)
@@ -86,7 +89,7 @@ def test_results_show_names_beside_iris_and_quiet_language_badges(client):
     named = '<a href="/id/priority-security">Security and stability</a> <span class="curie">id:priority-security</span>'
     assert named in html
     assert '<span class="badge" title="English">en</span>' in html and "@en" not in text(html)
-    assert re.search(r'<p class="count">6 rows in [\d,.]+ ms</p>', html)
+    assert re.search(r'<p class="count" id="result-count">6 rows in [\d,.]+ ms</p>', html)
 
 
 def test_numbers_are_right_aligned(client):
