@@ -348,3 +348,45 @@ def test_only_the_query_page_loads_the_editor_and_compressed(page_at, browser):
     page.wait_for_selector(".cm-editor .cm-content")
     assert editor.value.headers.get("content-encoding") in ("br", "gzip")
     assert not [u for u in page.requested if u.endswith(("/modules/chart.js", "/modules/graph.js"))]
+
+
+# -- axe-core on the new views, both languages, both widths ------------------------------------------------------
+CHART_QUERY = ("PREFIX sco: <https://w3id.org/scokg/ontology#> SELECT ?priority (COUNT(?i) AS ?n) "
+               "WHERE { ?i sco:servesPriority ?priority } GROUP BY ?priority")
+AXE_PAGES = {  # name -> (path, the tab to open first)
+    "map": ("/map", None), "timeline": ("/timeline", None), "dataset": ("/dataset", None), "shapes": ("/shapes", None),
+    "nothing-matches": ("/browse/Initiative?priority=priority-energy&place=almaty", None),
+    "chart": ("/sparql?query=" + quote(CHART_QUERY), "#view-chart-tab"),
+    "graph": ("/sparql?query=" + quote("DESCRIBE <https://w3id.org/scokg/id/almaty>"), "#view-graph-tab"),
+    "paged": ("/sparql?query=" + quote("SELECT * WHERE { ?s ?p ?o }") + "&page=2", None),
+}
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_new_views_have_no_serious_accessibility_violation(browser, width, lang):
+    from test_browser_pages import axe_violations, offline_context
+
+    server, chromium = browser
+    log: dict = {"offsite": [], "console": []}
+    context = offline_context(chromium, server, width, lang, log)
+    problems = {}
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda e: log["console"].append(str(e)))
+        for name, (path, tab) in AXE_PAGES.items():
+            page.goto(server.url + path + ("&" if "?" in path else "?") + f"lang={lang}")
+            if path.startswith("/sparql"):
+                page.wait_for_selector(".cm-editor .cm-content")
+            if tab:
+                page.click(tab)
+                page.wait_for_selector("#view-chart canvas[data-kind], #view-graph svg")
+            found = axe_violations(page) + [f"script error: {m}" for m in log["console"]]
+            log["console"].clear()
+            if width == "phone" and page.evaluate("document.documentElement.scrollWidth - window.innerWidth") > 0:
+                found.append("horizontal overflow at 390 px")
+            if found:
+                problems[name] = found
+    finally:
+        context.close()
+    assert log["offsite"] == [] and problems == {}

@@ -30,7 +30,8 @@ export function draw(container, data, label) {
   const pad = 60;
   const box = [Math.min(...xs) - pad, Math.min(...ys) - pad, Math.max(...xs) - Math.min(...xs) + 2 * pad,
     Math.max(...ys) - Math.min(...ys) + 2 * pad];
-  const svg = el("svg", { viewBox: box.join(" "), role: "img", "aria-label": label, class: "graph-svg" });
+  // a group, not an image: its nodes are links a keyboard reaches
+  const svg = el("svg", { viewBox: box.join(" "), role: "group", "aria-label": label, class: "graph-svg" });
   const defs = el("defs", {}, svg);
   const marker = el("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 19, refY: 5, markerWidth: 7,
     markerHeight: 7, orient: "auto-start-reverse" }, defs);
