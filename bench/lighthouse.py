@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -143,7 +142,8 @@ def main(argv=None) -> int:
         shutil.rmtree(scratch, ignore_errors=True)
     print()
     print(table(figures))
-    out = Path(args.out) if args.out else ROOT / "bench" / "results" / f"lighthouse-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    out = Path(args.out) if args.out else ROOT / "bench" / "results" / f"lighthouse-{stamp}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"lighthouse": "12.2.3", "chromium": chromium_version(), "runs": args.runs,
                                "pages": figures}, indent=1) + "\n")

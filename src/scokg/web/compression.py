@@ -55,9 +55,8 @@ def choose_encoding(accept_encoding: str) -> str | None:
     star = weights.get("*")
     best, best_q = None, 0.0
     for name in ENCODINGS:
-        q = weights.get(name, weights.get("x-gzip") if name == "gzip" else None)
-        if q is None:
-            q = star if star is not None else 0.0
+        named = weights.get(name, weights.get("x-gzip") if name == "gzip" else None)
+        q = named if named is not None else (star if star is not None else 0.0)
         if q > best_q:
             best, best_q = name, q
     return best
@@ -149,7 +148,7 @@ class Compressor:
             start_response(status, headers)
             return _chain(first, iterator, result)
         headers = _vary(headers)
-        if plan == "vary":
+        if plan == "vary" or encoding is None:
             start_response(status, headers)
             return _chain(first, iterator, result)
         etag = _header(headers, "etag")

@@ -165,8 +165,8 @@ def identifiers_view(graph: Graph, subject: URIRef, statements: dict) -> list[di
         listed = [v for s in statements.get((OWL.sameAs, o), []) for v in s.extra.get(str(SCO.listedName), [])]
         qid = str(o).rsplit("/", 1)[-1]
         out.append({"href": href(o), "qid": qid if str(o).startswith(str(WD)) else curie(str(o)),
-                    "label": str(listed[0]) if listed else None, "label_lang": _name_lang(listed[0]) if listed else None,
-                    "wikidata": str(o).startswith(str(WD))})
+                    "label": str(listed[0]) if listed else None,
+                    "label_lang": _name_lang(listed[0]) if listed else None, "wikidata": str(o).startswith(str(WD))})
     return out
 
 

@@ -49,7 +49,7 @@ def chart_view(names: list[str], rows: list[list], numeric: list[bool]) -> dict 
     if number is None or len(rows) < 2:
         return None
     by = next((i for i in range(len(names)) if i != number and not numeric[i]), None)
-    points = []
+    points: list[tuple[str, float]] = []
     for r in rows[:MAX_POINTS]:
         cell = r[number]
         if cell is None:
@@ -93,14 +93,14 @@ def graph_view(turtle: str, lang: str) -> dict | None:
             nodes[term] = {"id": len(nodes), "label": text, "kind": kind, "href": link}
         return nodes[term]["id"]
 
-    links = []
-    for s, p, o in sorted(g, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
-        if p in NAMES and s in names:
-            node(s)
+    links: list[dict] = []
+    for subject, predicate, value in sorted(g, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))):
+        if predicate in NAMES and subject in names:
+            node(subject)
             continue
         if len(links) >= MAX_TRIPLES:
             break
-        links.append({"source": node(s), "target": node(o), "label": curie(str(p))})
+        links.append({"source": node(subject), "target": node(value), "label": curie(str(predicate))})
     if not nodes:
         return None
     return {"nodes": sorted(nodes.values(), key=lambda n: n["id"]), "links": links,
