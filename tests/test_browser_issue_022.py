@@ -364,6 +364,7 @@ AXE_PAGES = {  # name -> (path, the tab to open first)
 }
 
 
+@pytest.mark.slow  # 20 s: in CI's slow suite (make test-slow); test_browser_pages sweeps the other pages in make test
 @pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_the_new_views_have_no_serious_accessibility_violation(browser, width, lang):
