@@ -39,10 +39,13 @@ def test_the_editor_comes_from_the_package_and_the_form_works_without_it(client)
     assert r.status_code == 200 and r.mimetype == "text/html"
     html = r.get_data(as_text=True)
     assert '<form id="query-form" class="query-form" method="get"' in html and "<textarea" in html
-    assert 'src="/static/vendor/codemirror/sparql-editor.js"' in html and "unpkg" not in html and "cdn" not in html
+    # the editor is an ES module query.js imports from the folder the form names (issue 22: code-split)
+    assert 'data-modules="/static/vendor/modules/"' in html and 'src="/static/query.js"' in html
+    assert "unpkg" not in html and "cdn" not in html
     assert r.headers["Content-Security-Policy"].startswith("default-src 'self'; script-src 'self'; style-src 'self';")
     assert "https://" not in r.headers["Content-Security-Policy"]
-    for path in ("/static/vendor/codemirror/sparql-editor.js", "/static/vendor/codemirror/LICENSES.txt",
+    for path in ("/static/vendor/modules/editor.js", "/static/vendor/modules/chart.js",
+                 "/static/vendor/modules/graph.js", "/static/vendor/modules/LICENSES.txt",
                  "/static/vendor/leaflet/leaflet.js", "/static/vendor/leaflet/LICENSE",
                  "/static/vendor/world-atlas/countries-110m.geojson", "/static/vendor/world-atlas/LICENSE"):
         asset = client.get(path)
@@ -86,7 +89,7 @@ def test_results_show_names_beside_iris_and_quiet_language_badges(client):
     named = '<a href="/id/priority-security">Security and stability</a> <span class="curie">id:priority-security</span>'
     assert named in html
     assert '<span class="badge" title="English">en</span>' in html and "@en" not in text(html)
-    assert re.search(r'<p class="count">6 rows in [\d,.]+ ms</p>', html)
+    assert re.search(r'<p class="count" id="result-count">6 rows in [\d,.]+ ms</p>', html)
 
 
 def test_numbers_are_right_aligned(client):
@@ -129,12 +132,14 @@ def test_a_syntax_error_shows_its_line_with_a_caret_and_a_short_message(client):
     r = run(client, query)
     html = r.get_data(as_text=True)
     assert r.status_code == 400 and r.mimetype == "text/html"
-    assert 'role="alert"' in html and "on line 3, column 3" in html
-    caret = '<pre class="caret" aria-label="Line 3"><code>  ?s ?p\n<span class="caret-mark">  ^</span></code></pre>'
-    assert caret in html
+    # issue 22: the caret stands where the value is missing (the closing brace), not at the triple's subject
+    assert 'role="alert"' in html and "on line 4, column 1" in html
+    caret = '<pre class="caret" aria-label="Line 4"><code>}\n<span class="caret-mark">^</span></code></pre>'
+    assert caret in html and "a value is missing before “}”" in html
+    assert 'data-line="4" data-column="1"' in html  # for the editor's mark
     assert "expected one of" not in html and "LATERAL" not in html
     de = run(client, query, "de").get_data(as_text=True)
-    assert "in Zeile 3, Spalte 3" in de and "nicht lesbar" in de
+    assert "in Zeile 4, Spalte 1" in de and "vor „}“ fehlt ein Wert" in de
 
 
 def test_an_undeclared_known_prefix_is_named_and_can_be_added(client):

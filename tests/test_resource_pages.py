@@ -93,7 +93,9 @@ def test_type_in_words_identifiers_apart_other_language_one_click_away(small):
 
 def test_coordinates_in_the_readers_format_with_their_source(small):
     en, de = page(small, "/id/almaty"), page(small, "/id/almaty", "de")
-    assert '<span class="lat">43.24</span>' in en and '<span class="lat">43,24</span>' in de
+    # issue 22: degrees with their hemisphere, so German decimal commas cannot run two numbers together
+    assert '<span class="lat">43.24° N</span>, <span class="long">76.915° E</span>' in en
+    assert '<span class="lat">43,24° N</span>, <span class="long">76,915° O</span>' in de
     assert "Verified identifiers" in en and "Geprüfte Kennungen" in de
     assert 'class="map"' in en and "vendor/leaflet/leaflet.js" in en
 

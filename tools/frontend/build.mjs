@@ -1,6 +1,8 @@
 // Rebuilds src/scokg/web/static/vendor/ from the npm releases pinned in package.json (package-lock.json):
 //   cd tools/frontend && npm ci && npm run build
-// codemirror/  sparql-editor.js: src/sparql-editor.js bundled with CodeMirror 6 (global ScokgEditor); LICENSES.txt
+// modules/     ES modules, split by esbuild so that each page loads only what it uses (static/query.js imports them):
+//              editor.js (src/sparql-editor.js with CodeMirror 6), chart.js (src/result-chart.js with Chart.js),
+//              graph.js (src/result-graph.js with d3-force), chunk-*.js (what they share); LICENSES.txt
 // leaflet/     leaflet.js, leaflet.css, images/ copied from leaflet's dist/; LICENSE
 // world-atlas/ countries-110m.geojson: world-atlas's Natural Earth 1:110m countries as GeoJSON, coordinates to
 //              0.01 degree (the base layer of the maps, so they need no tile server); LICENSE
@@ -9,6 +11,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { feature } from "topojson-client";
+import countries from "i18n-iso-countries";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = resolve(here, "../../src/scokg/web/static/vendor");
@@ -20,14 +23,15 @@ const licenceOf = (name) => {
 };
 
 // only the folders written here: README.md stays
-for (const folder of ["codemirror", "leaflet", "world-atlas"]) rmSync(join(out, folder), { recursive: true, force: true });
+for (const folder of ["codemirror", "modules", "leaflet", "world-atlas"]) rmSync(join(out, folder), { recursive: true, force: true });
 
-// the editor
-mkdirSync(join(out, "codemirror"), { recursive: true });
+// the editor, the chart and the graph view: ES modules with their shared code in chunks
+mkdirSync(join(out, "modules"), { recursive: true });
 const result = await build({
-  entryPoints: [join(here, "src/sparql-editor.js")], bundle: true, minify: true, format: "iife",
-  globalName: "ScokgEditor", target: "es2020", legalComments: "none", metafile: true,
-  outfile: join(out, "codemirror/sparql-editor.js"),
+  entryPoints: { editor: join(here, "src/sparql-editor.js"), chart: join(here, "src/result-chart.js"),
+                 graph: join(here, "src/result-graph.js") },
+  bundle: true, minify: true, format: "esm", splitting: true, chunkNames: "chunk-[hash]",
+  target: "es2020", legalComments: "none", metafile: true, outdir: join(out, "modules"),
 });
 const bundled = new Set();
 for (const input of Object.keys(result.metafile.inputs)) {
@@ -35,9 +39,9 @@ for (const input of Object.keys(result.metafile.inputs)) {
   if (m) bundled.add(m[1]);
 }
 const notices = [...bundled].sort().map((name) => `${name} ${pkg(name).version} (${pkg(name).license})\n\n${licenceOf(name)}`);
-writeFileSync(join(out, "codemirror/LICENSES.txt"),
-  "sparql-editor.js bundles these npm packages, each under its licence below, and scokg's own\n" +
-  "tools/frontend/src/sparql-editor.js (MIT, as scokg).\n\n" + notices.join("\n\n" + "-".repeat(72) + "\n\n") + "\n");
+writeFileSync(join(out, "modules/LICENSES.txt"),
+  "These modules bundle the npm packages below, each under its licence, and scokg's own\n" +
+  "tools/frontend/src/*.js (MIT, as scokg).\n\n" + notices.join("\n\n" + "-".repeat(72) + "\n\n") + "\n");
 
 // Leaflet
 const leaflet = join(modules, "leaflet/dist");
@@ -49,17 +53,25 @@ writeFileSync(join(out, "leaflet/LICENSE"), `leaflet ${pkg("leaflet").version} (
 // the base layer
 const topology = JSON.parse(readFileSync(join(modules, "world-atlas/countries-110m.json"), "utf8"));
 const round = (x) => (Array.isArray(x) ? x.map(round) : Math.round(x * 100) / 100);
-const countries = feature(topology, topology.objects.countries);
-for (const f of countries.features) {
+const world = feature(topology, topology.objects.countries);
+countries.registerLocale(JSON.parse(readFileSync(join(modules, "i18n-iso-countries/langs/en.json"), "utf8")));
+countries.registerLocale(JSON.parse(readFileSync(join(modules, "i18n-iso-countries/langs/de.json"), "utf8")));
+for (const f of world.features) {
   f.geometry.coordinates = round(f.geometry.coordinates);
-  f.properties = { name: f.properties.name };
+  // the maps name the countries in the page's language (German names from i18n-iso-countries by ISO code)
+  const alpha2 = countries.numericToAlpha2(f.id);
+  const de = alpha2 ? countries.getName(alpha2, "de", { select: "alias" }) || countries.getName(alpha2, "de") : null;
+  f.properties = { name: f.properties.name, name_de: de || f.properties.name };
 }
 mkdirSync(join(out, "world-atlas"), { recursive: true });
-writeFileSync(join(out, "world-atlas/countries-110m.geojson"), JSON.stringify(countries));
+writeFileSync(join(out, "world-atlas/countries-110m.geojson"), JSON.stringify(world));
 writeFileSync(join(out, "world-atlas/LICENSE"),
   `countries-110m.geojson is converted from world-atlas ${pkg("world-atlas").version} (${pkg("world-atlas").license}),\n` +
-  "whose data are Natural Earth's 1:110m Admin 0 countries (public domain, https://www.naturalearthdata.com/).\n\n" +
-  licenceOf("world-atlas") + "\n");
+  "whose data are Natural Earth's 1:110m Admin 0 countries (public domain, https://www.naturalearthdata.com/).\n" +
+  `German names (name_de) from i18n-iso-countries ${pkg("i18n-iso-countries").version} ` +
+  `(${pkg("i18n-iso-countries").license}).\n\n` + licenceOf("world-atlas") + "\n\n" + licenceOf("i18n-iso-countries") + "\n");
 
-if (!existsSync(join(out, "codemirror/sparql-editor.js"))) throw new Error("the editor was not built");
+for (const f of ["editor.js", "chart.js", "graph.js"]) {
+  if (!existsSync(join(out, "modules", f))) throw new Error(`modules/${f} was not built`);
+}
 console.log("built", out, "bundling", [...bundled].sort().join(", "));

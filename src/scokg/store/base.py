@@ -20,6 +20,7 @@ from ..formats import RDF_FORMATS, RESULT_FORMATS
 from ..graph.load import to_rdflib
 from ..namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 from . import results
+from .inspect import inspect_query
 
 DEFAULT_GRAPHS = (str(ONTOLOGY_GRAPH), str(DATA_GRAPH), "")
 
@@ -97,19 +98,21 @@ def evaluation_error(exc: RuntimeError) -> ScokgError:
     return QueryEvaluationError(f"the query cannot be evaluated: {exc}")
 
 
-def answer_from(res, select_type, graph_type, max_rows: int, row_bound: int | None = None) -> Answer:
+def answer_from(res, select_type, graph_type, max_rows: int, row_bound: int | None = None,
+                order: tuple[str, ...] | None = None) -> Answer:
     """Serialise pyoxigraph results in the negotiated media type, with the row cap; ``row_bound`` is the query's
-    top-level LIMIT, when it has one (then the count of rows is not computed: -1)."""
+    top-level LIMIT, when it has one (then the count of rows is not computed: -1); ``order``: a SELECT *'s
+    columns in the query's order (``results.star_order``)."""
     try:
         if isinstance(res, ox.QuerySolutions):
             if select_type is None:
                 raise NotAcceptable("no acceptable media type for SELECT results",
                                     hint="accept one of " + ", ".join(f.media_type for f in RESULT_FORMATS))
             if row_bound is not None and row_bound <= max_rows:
-                native = results.write_bounded_select(res, select_type)
+                native = results.write_bounded_select(res, select_type, order)
                 if native is not None:
                     return Answer("select", select_type, native, -1)
-            body, n, cut = results.write_select(res, select_type, max_rows)
+            body, n, cut = results.write_select(res, select_type, max_rows, order)
             return Answer("select", select_type, body, n, cut)
         if isinstance(res, ox.QueryBoolean):
             if select_type is None:
@@ -149,7 +152,11 @@ class QueryMethods:
     def execute(self, text, select_type, graph_type, *, dataset: Dataset = PUBLISHED, max_rows=10000,
                 row_bound: int | None = None) -> Answer:
         notes: list[str] = []
-        answer = answer_from(self._run(text, dataset, notes), select_type, graph_type, max_rows, row_bound)
+        res = self._run(text, dataset, notes)
+        # SELECT *: the columns in the order the query names them (the reading _run made, from inspect's cache)
+        order = results.star_order(inspect_query(text, getattr(self, "base_iri", None)).tokens) \
+            if isinstance(res, ox.QuerySolutions) else None
+        answer = answer_from(res, select_type, graph_type, max_rows, row_bound, order)
         return dataclasses.replace(answer, warnings=tuple(notes)) if notes else answer
 
     def select(self, text: str) -> list[dict]:

@@ -100,23 +100,63 @@ NATIVE = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
           "text/tab-separated-values": ox.QueryResultsFormat.TSV}
 
 
-def write_bounded_select(solutions, media_type: str) -> bytes | None:
+def star_order(tokens) -> tuple[str, ...] | None:
+    """For ``SELECT *``, the variables in the order they first appear in the query's tokens (``inspect``'s one
+    reading), as Jena orders them; None for any other query (an explicit projection keeps its own order).
+
+    >>> from scokg.store.inspect import inspect_query
+    >>> star_order(inspect_query('SELECT DISTINCT * { ?s ?p $o . BIND(1 AS ?a) }').tokens)
+    ('s', 'p', 'o', 'a')
+    >>> star_order(inspect_query('SELECT ?o ?s { ?s ?p ?o }').tokens) is None
+    True
+    """
+    at = next((i for i, t in enumerate(tokens) if t.is_word("SELECT")), None)
+    if at is None:
+        return None
+    at += 1
+    while at < len(tokens) and tokens[at].is_word("DISTINCT", "REDUCED"):
+        at += 1
+    if at >= len(tokens) or tokens[at].kind != "punct" or tokens[at].text != "*":
+        return None
+    return tuple(dict.fromkeys(t.text[1:] for t in tokens if t.kind == "var"))
+
+
+def column_order(names: list[str], order: tuple[str, ...] | None) -> list[int]:
+    """Indexes of ``names`` (the engine's variables) in ``order``; names it lacks keep their place at the end.
+
+    >>> column_order(["o", "p", "s"], ("s", "p", "o")), column_order(["a", "b"], None)
+    ([2, 1, 0], [0, 1])
+    """
+    if not order:
+        return list(range(len(names)))
+    rank = {name: i for i, name in enumerate(order)}
+    return sorted(range(len(names)), key=lambda i: rank.get(names[i], len(rank) + i))
+
+
+def write_bounded_select(solutions, media_type: str, order: tuple[str, ...] | None = None) -> bytes | None:
     """pyoxigraph's own writer, with no row loop in Python, for an answer the row cap cannot cut (the query's
-    LIMIT is within it); None when this format is written by ``write_select``."""
+    LIMIT is within it); None when this format is written by ``write_select`` (or the columns are reordered)."""
     fmt = NATIVE.get(media_type)
+    if order and column_order([v.value for v in solutions.variables], order) != list(
+            range(len(solutions.variables))):
+        return None
     return solutions.serialize(format=fmt) if fmt is not None else None
 
 
-def write_select(solutions, media_type: str, max_rows: int) -> tuple[bytes, int, bool]:
-    """Serialise SELECT solutions; returns (body, rows written, truncated)."""
-    names = [v.value for v in solutions.variables]
+def write_select(solutions, media_type: str, max_rows: int, order: tuple[str, ...] | None = None
+                 ) -> tuple[bytes, int, bool]:
+    """Serialise SELECT solutions; returns (body, rows written, truncated). ``order``: the columns' order
+    (``star_order``), else the engine's."""
+    engine = [v.value for v in solutions.variables]
+    picks = column_order(engine, order)
+    names = [engine[i] for i in picks]
     rows: list = []
     truncated = False
     for i, row in enumerate(solutions):
         if i >= max_rows:
             truncated = True
             break
-        rows.append(row)
+        rows.append([row[i] for i in picks])
     if media_type == "application/sparql-results+json":
         bindings = []
         for row in rows:

@@ -201,11 +201,11 @@ def class_table(cls: str, args, lang: str) -> dict:
     facet_views = []
     for c in facets:
         counts: Counter = Counter()
-        names: dict = {}
+        # names from every row: a chosen value that no shown row has still reads as its name, not its key
+        names: dict = {k: text for r in rows for k, text in r["cells"][c.key]["facets"]}
         for r in shown:
-            for key, text in dict(r["cells"][c.key]["facets"]).items():
+            for key in dict(r["cells"][c.key]["facets"]):
                 counts[key] += 1
-                names[key] = text
         if counts or c.key in chosen:
             values = sorted(counts.items(), key=lambda kv: (c.kind != "years" and -kv[1], kv[0]))
             facet_views.append({"column": c, "values": [{"key": k, "label": names.get(k, k), "count": n,

@@ -7,7 +7,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, VOID
 
 from .browse_view import class_tree
-from .i18n import format_number
+from .i18n import UI, format_number
 from .resource_view import HEADER_PROPS, statement_rows
 from .views import href, label, link_view, literal_view, literals_by_lang, page_lang, pick
 
@@ -28,7 +28,9 @@ def dataset_view(iri: str, graph: Graph, files: list[dict]) -> dict:
     ds = URIRef(iri)
     title, _t = pick(literals_by_lang(graph, ds, (DCTERMS.title,)), lang)
     description, _d = pick(literals_by_lang(graph, ds, (DCTERMS.description,)), lang)
-    rights, _r = pick(literals_by_lang(graph, ds, (DCTERMS.rights,)), lang)
+    rights, rights_lang = pick(literals_by_lang(graph, ds, (DCTERMS.rights,)), lang)
+    if rights_lang not in (lang, "") and UI[lang]["rights_note"]:  # the release states it in English only
+        rights = UI[lang]["rights_note"]
     licence = _one(graph, ds, DCTERMS.license)
     counts = []
     for prop in (VOID.triples, VOID.entities, VOID.classes, VOID.properties):

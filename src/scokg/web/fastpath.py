@@ -1,6 +1,6 @@
 """What answers beneath Flask: /sparql goes straight to the protocol endpoint; /health, /ready and /metrics are
 answered here; a repeated GET of a page comes from the worker's one cache without routing. Every request gets its
-id, its metrics and its access-log line here.
+id, its metrics, its access-log line and its Content-Encoding (``compression``) here.
 
 The graph is read-only between releases, so a page is a function of the release, the host, the path, the query
 string and the negotiation headers. Only responses that declare themselves ``public`` cacheable and are small
@@ -18,6 +18,7 @@ import weakref
 from flask import Flask
 
 from . import ops
+from .compression import Compressor
 from .protocol import Reply
 from .runtime import Runtime
 from .sparql import SparqlEndpoint
@@ -32,6 +33,8 @@ class Dispatcher:
         self.app = app
         self.flask_wsgi = flask_wsgi
         self.sparql = SparqlEndpoint(app, flask_wsgi)
+        # every response passes here: encoded (br, gzip) for the clients that ask, beneath the page cache
+        self.compressor = Compressor(self.route)
         settings = app.config["SCOKG_SETTINGS"]
         self.log_style = settings.access_log
         self.metrics_on = settings.metrics == "on" or (
@@ -62,7 +65,7 @@ class Dispatcher:
             seen["type"] = next((v for k, v in headers if k.lower() == "content-type"), "")
             return start_response(status, [*headers, ("X-Request-Id", rid)], exc_info)
 
-        body = self.route(environ, respond)
+        body = self.compressor(environ, respond)
         return self._finish(body, environ, seen, started)
 
     def _finish(self, body, environ, seen: dict, started: float):

@@ -29,7 +29,7 @@ UI = {
         "dumps": "Downloads", "timeline": "Timeline", "map": "Map", "search": "Search",
         "search_hint": "Search names", "search_label": "Search the names of things", "no_hits": "Nothing matches",
         "hits": "{n} found for “{q}”", "matched": "matched", "not_found": "Not found",
-        "statements": "Statements", "incoming": "Linked from here", "type": "Type", "identifiers": "Identifiers",
+        "statements": "Statements", "incoming": "What links here", "type": "Type", "identifiers": "Identifiers",
         "also_known_as": "Also known as", "iri": "IRI", "formats": "This description as", "wikidata": "Wikidata",
         "location": "Location", "coordinates": "Coordinates", "other_language": "Deutsch",
         "missing_in_lang": "not given in English; shown in {language}", "only_in": "only in {language}",
@@ -43,8 +43,14 @@ UI = {
         "other_properties": "Other properties", "domain": "Domain", "range": "Range", "alignments": "Alignments",
         "superclass": "Subclass of", "superproperty": "Subproperty of", "label": "Label", "definition": "Definition",
         "instances": "Instances", "uses": "Uses", "shapes": "Shapes", "targets": "Targets",
+        "shapes_english": "", "rights_note": "", "matched_in": "({language} name)",
         "about": "About this dataset", "licence": "Licence", "sources": "Sources", "endpoint": "SPARQL endpoint",
-        "all_things": "Everything in the graph", "items": "{n} items", "showing": "{n} of {total}",
+        "all_things": "Everything in the graph", "items": "{n} items", "showing": "Showing {n} of {total}",
+        "chosen_filters": "Filters chosen", "remove_filter": "Remove the filter {name}",
+        "nothing_matches": "Nothing matches these filters.",
+        "scroll_hint": "The table is wider than the screen: scroll it sideways.",
+        "legend": "Legend", "legend_year": "a year the article names", "legend_span": "a period of several years",
+        "legend_inferred": "a year inferred, not stated", "reset_view": "Reset the view",
         "filters": "Filter", "clear_filters": "Clear all filters", "kind": "Kind", "name": "Name", "any": "any",
         "sort_by": "Sort by", "ascending": "ascending", "descending": "descending", "year": "Year",
         "open": "open", "no_coordinates": "No coordinates in the graph", "places": "Places", "spans": "periods",
@@ -55,9 +61,13 @@ UI = {
         "site_source": "Source: The Astana Times", "favicon_title": "scokg",
         "home_title": "The priorities of Kazakhstan's SCO chairmanship",
         "site_title": "Kazakhstan's SCO chairmanship priorities",
+        "meta_description": "Kazakhstan's priorities for its SCO chairmanship as linked open data: the initiatives, "
+                            "places and people named in the article, each with its words, in English and German, "
+                            "with a SPARQL endpoint.",
         "err_prefix": "the prefix “{prefix}:” is not declared", "err_end": "the query ends too early: a bracket or "
         "a clause is not closed", "err_from": "the query cannot be read from “{token}” on",
-        "err_unexpected": "unexpected “{token}”{hint}", "err_expected": " (expected {what})",
+        "err_unexpected": "unexpected “{token}”{hint}",
+        "err_missing": "a value is missing before “{token}”", "err_expected": " (expected {what})",
         "col_order": "No.", "col_priority": "Priority", "col_place": "Place", "col_status": "Status",
         "col_proposer": "Proposed by", "col_date": "Date as written", "col_organiser": "Organised by",
         "col_part_of": "Part of", "col_job": "Job title", "col_in": "In", "col_here": "Things here",
@@ -84,9 +94,20 @@ UI = {
         "other_properties": "Weitere Eigenschaften", "domain": "Definitionsbereich", "range": "Wertebereich",
         "alignments": "Entsprechungen", "superclass": "Unterklasse von", "superproperty": "Untereigenschaft von",
         "label": "Bezeichnung", "definition": "Definition", "instances": "Instanzen", "uses": "Verwendungen",
-        "shapes": "Shapes", "targets": "Ziele", "about": "Über diesen Datensatz", "licence": "Lizenz",
+        "shapes": "Formen (SHACL-Shapes)", "targets": "Ziele",
+        "shapes_english": "Die Meldungen der Formen gibt es nur auf Englisch; sie sind als englischer Text "
+                          "ausgezeichnet.",
+        "rights_note": "Daten: CC BY 4.0. Die Zitate sind kurze Auszüge des Quellartikels (© The Astana Times), "
+                       "wiedergegeben als Herkunftsnachweis der Fakten, die sie belegen.",
+        "matched_in": "({language} Name)", "about": "Über diesen Datensatz", "licence": "Lizenz",
         "sources": "Quellen", "endpoint": "SPARQL-Endpunkt", "all_things": "Alles im Graphen",
-        "items": "{n} Einträge", "showing": "{n} von {total}", "filters": "Filtern",
+        "items": "{n} Einträge", "showing": "{n} von {total} angezeigt",
+        "chosen_filters": "Gewählte Filter", "remove_filter": "Filter {name} aufheben",
+        "nothing_matches": "Nichts passt zu diesen Filtern.",
+        "scroll_hint": "Die Tabelle ist breiter als der Bildschirm: seitlich scrollen.",
+        "legend": "Legende", "legend_year": "ein Jahr, das der Artikel nennt",
+        "legend_span": "ein Zeitraum mehrerer Jahre", "legend_inferred": "ein erschlossenes, nicht genanntes Jahr",
+        "reset_view": "Ansicht zurücksetzen", "filters": "Filtern",
         "clear_filters": "Alle Filter aufheben", "kind": "Art", "name": "Name", "any": "alle",
         "sort_by": "Sortieren nach", "ascending": "aufsteigend", "descending": "absteigend", "year": "Jahr",
         "open": "öffnen", "no_coordinates": "Keine Koordinaten im Graphen", "places": "Orte", "spans": "Zeiträume",
@@ -98,9 +119,13 @@ UI = {
         "site_source": "Quelle: The Astana Times", "favicon_title": "scokg",
         "home_title": "Die Prioritäten des kasachischen SOZ-Vorsitzes",
         "site_title": "Prioritäten des kasachischen SOZ-Vorsitzes",
+        "meta_description": "Die Prioritäten des kasachischen SOZ-Vorsitzes als verknüpfte offene Daten: die "
+                            "Initiativen, Orte und Personen aus dem Artikel, jeweils mit seinen Worten, auf Deutsch "
+                            "und Englisch, mit SPARQL-Endpunkt.",
         "err_prefix": "das Präfix „{prefix}:“ ist nicht deklariert", "err_end": "die Abfrage endet zu früh: eine "
         "Klammer oder ein Teil ist nicht geschlossen", "err_from": "die Abfrage ist ab „{token}“ nicht lesbar",
-        "err_unexpected": "unerwartet: „{token}“{hint}", "err_expected": " (erwartet: {what})",
+        "err_unexpected": "unerwartet: „{token}“{hint}", "err_missing": "vor „{token}“ fehlt ein Wert",
+        "err_expected": " (erwartet: {what})",
         "col_order": "Nr.", "col_priority": "Priorität", "col_place": "Ort", "col_status": "Stand",
         "col_proposer": "Vorgeschlagen von", "col_date": "Datum im Wortlaut", "col_organiser": "Veranstalter",
         "col_part_of": "Gehört zu", "col_job": "Funktion", "col_in": "In", "col_here": "Dinge hier",
@@ -136,6 +161,28 @@ PROPERTY_NAMES = {
     VOID.properties: ("properties", "Eigenschaften"), VOID.subset: ("subset", "Teilmenge"),
 }
 OA = "http://www.w3.org/ns/oa#"
+LOC = "http://id.loc.gov/vocabulary/iso639-1/"
+# Outside IRIs the pages name (the dataset's languages and vocabularies): in words, not as raw IRIs
+IRI_NAMES = {
+    LOC + "en": ("English", "Englisch"), LOC + "de": ("German", "Deutsch"),
+    "http://purl.org/dc/terms/": ("DCMI Metadata Terms", "DCMI-Metadatenbegriffe"),
+    "http://purl.org/vocab/vann/": ("VANN (vocabulary annotations)", "VANN (Vokabular-Annotationen)"),
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": ("RDF", "RDF"),
+    "http://www.w3.org/2000/01/rdf-schema#": ("RDF Schema", "RDF-Schema"),
+    "http://www.w3.org/2002/07/owl#": ("OWL", "OWL"),
+    "http://www.w3.org/2003/01/geo/wgs84_pos#": ("WGS84 positions", "WGS84-Positionen"),
+    "http://www.w3.org/2004/02/skos/core#": ("SKOS", "SKOS"),
+    "http://www.w3.org/ns/dcat#": ("DCAT (data catalogues)", "DCAT (Datenkataloge)"),
+    "http://www.w3.org/ns/oa#": ("Web Annotation", "Web-Annotation"),
+    "http://www.w3.org/ns/prov#": ("PROV (provenance)", "PROV (Herkunft)"),
+    "https://schema.org/": ("schema.org", "schema.org"),
+    "https://w3id.org/scokg/ontology#": ("the scokg ontology", "die scokg-Ontologie"),
+    "https://w3id.org/scokg/dataset#wikidata-links": ("the links to Wikidata", "die Verknüpfungen mit Wikidata"),
+    "https://w3id.org/scokg/dataset#publisher": ("The scokg project", "Das scokg-Projekt"),
+}
+# Where the pages name an ontology term otherwise than its label, until the ontology says so (sco:involves is
+# labelled "nutzt", "uses", in German: an initiative involves an organisation, it does not use it)
+LABEL_OVERRIDES = {"https://w3id.org/scokg/ontology#involves": ("involves", "bezieht ein")}
 PROPERTY_NAMES_BY_IRI = {str(k): v for k, v in PROPERTY_NAMES.items()} | {
     OA + "hasSource": ("text", "Text"), OA + "hasSelector": ("selector", "Selektor"),
     OA + "exact": ("exact words", "genauer Wortlaut"),
@@ -147,7 +194,7 @@ INVERSE_NAMES = {
     "coversArea": ("covering this area", "gilt für dieses Gebiet"), "status": ("with this status", "mit diesem Stand"),
     "partOfAgenda": ("on this agenda", "auf dieser Agenda"), "priorityOf": ("priorities", "Prioritäten"),
     "toBeAdoptedAt": ("to be adopted here", "hier zu verabschieden"), "partner": ("partner in", "Partner in"),
-    "involves": ("involved in", "beteiligt an"),
+    "involves": ("involved in", "einbezogen in"),
     "underAuspicesOf": ("under its auspices", "unter seiner Schirmherrschaft"),
     "organisedBy": ("organised", "veranstaltet"), "chair": ("chair of", "Vorsitz in"),
     "chairmanshipOf": ("chairmanships", "Vorsitze"), "worksFor": ("people working here", "Mitarbeiter"),
@@ -170,7 +217,7 @@ NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
 def property_name(iri: str, lang: str) -> str | None:
-    names = PROPERTY_NAMES_BY_IRI.get(str(iri))
+    names = PROPERTY_NAMES_BY_IRI.get(str(iri)) or IRI_NAMES.get(str(iri))
     return names[LANGS.index(lang)] if names else None
 
 

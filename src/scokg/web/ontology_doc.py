@@ -13,7 +13,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 
 from ..namespaces import SCO
 from .browse_view import class_href, classes
-from .i18n import format_number
+from .i18n import UI, format_number
 from .views import curie, href, label, literals_by_lang, pick
 
 LANGS = ("en", "de")
@@ -118,12 +118,22 @@ def shapes_view(graph: Graph, lang: str) -> dict:
             props.append({"path": {"href": href(path) if isinstance(path, URIRef) else None, "label": path_label},
                           "label": path_label,
                           "constraints": constraints,
-                          "message": messages.get(lang) or messages.get("en") or messages.get("")})
+                          **_message(messages, lang)})
         targets = [{"href": href(t), "label": label(t, graph)}
                    for t in sorted(graph.objects(shape, SH.targetClass), key=str)]
         messages = literals_by_lang(graph, shape, (SH.message, RDFS.comment))
         shapes.append({"iri": str(shape), "anchor": str(shape).rsplit("#", 1)[-1], "curie": curie(str(shape)),
                        "targets": targets, "properties": sorted(props, key=lambda p: str(p["label"])),
-                       "message": messages.get(lang) or messages.get("en") or messages.get("")})
-    return {"kind": "shapes", "shapes": shapes, "rel": "/shapes", "title": "Shapes", "header": {}, "sections": []}
+                       **_message(messages, lang)})
+    return {"kind": "shapes", "shapes": shapes, "rel": "/shapes", "title": UI[lang]["shapes"], "header": {},
+            "sections": [], "english_only": lang != "en" and any(
+                s["message_lang"] == "en" or any(p["message_lang"] == "en" for p in s["properties"]) for s in shapes)}
+
+
+def _message(messages: dict, lang: str) -> dict:
+    """A shape's message in the reader's language, else English (then marked as English on the page)."""
+    for key in (lang, "", "en"):
+        if messages.get(key):
+            return {"message": messages[key], "message_lang": key or None}
+    return {"message": None, "message_lang": None}
 

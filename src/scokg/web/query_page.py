@@ -19,11 +19,15 @@ from . import conneg
 from .examples import load_examples, localise
 from .html import html_response
 from .i18n import format_number
+from .result_charts import page_of
 from .results_view import result_view, syntax_error, with_known_prefixes
 from .runtime import get_runtime
 
 SELECT_DOWNLOADS = ("json", "xml", "csv", "tsv")
 GRAPH_DOWNLOADS = ("turtle", "ntriples", "json-ld", "rdfxml")
+# What the form's "Show as" offers before running: this page, or an answer in a format (for SELECT/ASK, then graphs)
+OUTPUT_FORMATS = (("json", "SPARQL JSON"), ("xml", "SPARQL XML"), ("csv", "CSV"), ("tsv", "TSV"),
+                  ("turtle", "Turtle"), ("ntriples", "N-Triples"), ("json-ld", "JSON-LD"), ("rdfxml", "RDF/XML"))
 # Longer GET URLs are cut by some proxies: the page POSTs such queries and shares them by a short link.
 MAX_GET_URL = 2000
 # Short links are files in the instance folder: bounded in number and size (a longer query gets none).
@@ -124,9 +128,16 @@ def render_query_page(query: str | None = None, answer=None, lang: str = "en", s
         downloads = [(f, None if long_query else run_link(query or "", f)) for f in formats]
     syntax = syntax_error(query or "", error or "", lang) if error and status == 400 and "malformed" in error else None
     fixed = with_known_prefixes(query or "") if syntax and syntax["prefix"] else None
-    count = None
+    count, paging = None, None
     if result is not None and result["kind"] == "select":
         count = format_number(str(len(result["rows"])), lang)
+        first, end, number, pages = page_of(len(result["rows"]), request.args.get("page"))
+        if pages > 1:  # a long table in pages of PAGE_ROWS (rendering thousands of rows at once took seconds)
+            base = share_link(query or "") or run_link(query or "")
+            paging = {"first": format_number(str(first + 1), lang), "last": format_number(str(end), lang),
+                      "number": number, "pages": pages, "start": first,
+                      "links": [(n, base + ("&" if "?" in base else "?") + f"page={n}") for n in range(1, pages + 1)]}
+            result = {**result, "rows": result["rows"][first:end]}
     elif result is not None and result["kind"] == "graph":
         count = format_number(str(result["count"]), lang)
     html = render_template(
@@ -136,6 +147,7 @@ def render_query_page(query: str | None = None, answer=None, lang: str = "en", s
         pinned=pinned, current_release=release_version(),
         error=error, syntax=syntax, fixed_link=run_link(fixed) if fixed else None, count=count,
         elapsed=format_number(str(_elapsed_ms()), lang) if ran and _elapsed_ms() is not None else None,
-        terms=url_for("query.terms", lang=lang), long_get=MAX_GET_URL, long_query=long_query)
+        terms=url_for("query.terms", lang=lang), long_get=MAX_GET_URL, long_query=long_query, paging=paging,
+        formats=OUTPUT_FORMATS)
     tag = hashlib.sha256(repr((get_runtime().store.version, query, lang, status, request.method)).encode()).hexdigest()
     return html_response(html, status=status, tag=tag[:24])

@@ -12,7 +12,7 @@ from rdflib.namespace import OWL, RDF, SKOS
 from ..namespaces import GEO, SCO, WD
 from . import provenance_view as prov
 from .browse_view import class_href
-from .i18n import ARTICLE_NAMES, LANGUAGE_NAMES, UI, inverse_name
+from .i18n import ARTICLE_NAMES, LANGUAGE_NAMES, UI, format_number, inverse_name
 from .provenance_view import OA
 from .runtime import cached, get_runtime
 from .views import (
@@ -114,9 +114,10 @@ def statement_rows(graph: Graph, subject: URIRef, statements: dict, lang: str, h
         for o in values:
             view = value_view(o, graph, lang)
             found = statements.get((p, o), [])
-            listed = [str(v) for s in found for v in s.extra.get(str(SCO.listedName), [])]
+            listed = [v for s in found for v in s.extra.get(str(SCO.listedName), [])]
             if listed and view["kind"] == "iri" and view["text"] == view["curie"]:
                 view["text"] = f"{listed[0]} ({view['curie'].split(':', 1)[-1]})"  # the list's name for the item
+                view["text_lang"] = _name_lang(listed[0])
             view["sources"] = sources_view(found, lang)
             views.append(view)
         rows.append({"iri": str(p), "href": href(p), "label": label(p), "curie": curie(str(p)), "values": views,
@@ -161,11 +162,18 @@ def header_view(graph: Graph, subject: URIRef, lang: str) -> dict:
 def identifiers_view(graph: Graph, subject: URIRef, statements: dict) -> list[dict]:
     out = []
     for o in sorted(graph.objects(subject, OWL.sameAs), key=str):
-        listed = [str(v) for s in statements.get((OWL.sameAs, o), []) for v in s.extra.get(str(SCO.listedName), [])]
+        listed = [v for s in statements.get((OWL.sameAs, o), []) for v in s.extra.get(str(SCO.listedName), [])]
         qid = str(o).rsplit("/", 1)[-1]
         out.append({"href": href(o), "qid": qid if str(o).startswith(str(WD)) else curie(str(o)),
-                    "label": listed[0] if listed else None, "wikidata": str(o).startswith(str(WD))})
+                    "label": str(listed[0]) if listed else None,
+                    "label_lang": _name_lang(listed[0]) if listed else None, "wikidata": str(o).startswith(str(WD))})
     return out
+
+
+def _name_lang(name) -> str:
+    """The language of a name from the team's verified list of Wikidata items: its tag, else English (the list
+    gives Wikidata's English labels), so a German page marks it as English text."""
+    return getattr(name, "language", None) or "en"
 
 
 def quote_page_view(store, iri: str, lang: str) -> dict | None:
@@ -203,6 +211,9 @@ def resource_view(iri: str, graph: Graph) -> dict:
 def coordinates_view(lat, long, statements: dict, lang: str) -> dict | None:
     if not isinstance(lat, Literal) or not isinstance(long, Literal):
         return None
-    return {"lat": float(str(lat)), "long": float(str(long)), "lat_text": literal_view(lat, lang)["text"],
-            "long_text": literal_view(long, lang)["text"],
+    lat_f, long_f = float(str(lat)), float(str(long))
+    north, east = ("N", "S"), ("E", "W") if lang == "en" else ("O", "W")
+    return {"lat": lat_f, "long": long_f,
+            "lat_text": f"{format_number(str(abs(lat_f)), lang)}° {north[lat_f < 0]}",
+            "long_text": f"{format_number(str(abs(long_f)), lang)}° {east[long_f < 0]}",
             "sources": sources_view(statements.get((GEO.lat, lat), []) + statements.get((GEO.long, long), []), lang)}

@@ -4,9 +4,9 @@ for a map and its rows with years for a timeline; and a syntax error as its line
 
 >>> error = syntax_error("SELECT * WHERE {\\n  ?s ?p\\n}", "malformed query: error at 3:2: expected one of LATERAL")
 >>> print(error["text"]); print(error["caret"]); print(error["message"])
-  ?s ?p
-  ^
-the query cannot be read from “?s” on
+}
+^
+a value is missing before “}”
 """
 
 from __future__ import annotations
@@ -19,8 +19,11 @@ from flask import current_app
 from pyparsing import ParseException
 from rdflib.plugins.sparql.parser import parseQuery
 
+from ..errors import QuerySyntaxError
 from ..namespaces import PREFIXES
+from ..store.lexer import tokens_of
 from .i18n import LANGUAGE_NAMES, UI, format_number
+from .result_charts import chart_view, graph_view
 from .views import NUMERIC, curie, href, listed_names, local_path, things
 
 POINT = re.compile(r"^\s*POINT\s*\(\s*([-+\d.eE]+)\s+([-+\d.eE]+)\s*\)\s*$", re.IGNORECASE)
@@ -125,7 +128,7 @@ def timeline_rows(names: list[str], rows: list[list], raw: list[list]) -> dict:
 def result_view(answer, lang: str) -> dict:
     if answer.kind == "graph":
         body = answer.body.decode("utf-8") if isinstance(answer.body, bytes) else answer.body
-        return {"kind": "graph", "text": body, "count": answer.count}
+        return {"kind": "graph", "text": body, "count": answer.count, "graph": graph_view(body, lang)}
     doc = json.loads(answer.body)
     if answer.kind == "ask":
         return {"kind": "ask", "boolean": doc["boolean"]}
@@ -135,7 +138,7 @@ def result_view(answer, lang: str) -> dict:
     numeric = [bool(rows) and all(_is_number(r[i]) for r in rows) for i in range(len(names))]
     return {"kind": "select", "vars": names, "rows": rows, "numeric": numeric, "truncated": answer.truncated,
             "max_rows": current_app.config["SCOKG_SETTINGS"].max_rows, "points": map_points(names, rows, raw),
-            "timeline": timeline_rows(names, rows, raw)}
+            "timeline": timeline_rows(names, rows, raw), "chart": chart_view(names, rows, numeric)}
 
 
 def code_of(query: str) -> str:
@@ -190,6 +193,59 @@ def syntax_error(query: str, message: str, lang: str = "en") -> dict | None:
             "message": UI[lang][key].format(**{"hint": "", **params}), "prefix": prefix}
 
 
+TERMS = ("var", "iri", "string", "number", "bnode")
+OPERATORS = ("=", "!=", "<", ">", "<=", ">=", "&&", "||", "+", "-", "*", "/", ",", "!")
+
+
+def missing_value(query: str) -> int | None:
+    """Where a value is missing, read from the query's tokens: the offset of the token that stands where a triple's
+    object (or predicate) or an expression should be (``{ ?s ?p }``, ``FILTER(?o = )``, ``FILTER()``); None when
+    no such place is seen. The engine reports where its backtracking ended, often the end of the query.
+
+    >>> q = 'SELECT * WHERE { ?s ?p }'
+    >>> q[missing_value(q):]
+    '}'
+    >>> q = 'ASK { ?s ?p ?o FILTER(?o = ) VALUES ?x { 1 2 } }'
+    >>> q[missing_value(q):]
+    ') VALUES ?x { 1 2 } }'
+    >>> missing_value('SELECT * { ?s a ?t ; ?p ?o , ?x . FILTER(NOW() > ?o) VALUES (?a ?b) { (1 2) } }') is None
+    True
+    """
+    try:
+        tokens = tokens_of(query)
+    except QuerySyntaxError:
+        return None
+    count: int | None = None  # terms of the triple being read; None where no triple is being read
+    values = typed = False
+    for i, t in enumerate(tokens):
+        before = tokens[i - 1] if i else None
+        punct = t.text if t.kind == "punct" else None
+        if punct == ")" and before is not None and before.kind == "punct" and before.text in (*OPERATORS, "("):
+            opener = tokens[i - 2] if i > 1 else None
+            if before.text != "(" or opener is None or opener.is_word("FILTER") or opener.kind == "punct":
+                return t.start
+        if t.kind in TERMS or t.is_word("A"):
+            if count is not None and not typed:
+                count += 1
+            typed = False
+        elif punct == "^^":
+            typed = True
+        elif punct in ("}", ".", ";"):
+            if count in (1, 2):
+                return t.start
+            values = values and punct != "}"
+            count = 1 if punct == ";" else (None if values else 0)
+        elif punct == ",":
+            count = 2 if count is not None else None
+        elif punct == "{":
+            count = None if values else 0
+        elif t.is_word("VALUES"):
+            values, count = True, None
+        elif t.kind in ("word", "punct") and t.kind != "lang" and punct not in ("/", "|", "^", "*", "+", "?", "!"):
+            count = None
+    return None
+
+
 def _second_opinion(query: str) -> tuple[int, int] | None:
     """rdflib's parser stops where the construct it could not read begins (the engine often reports the end)."""
     try:
@@ -202,8 +258,14 @@ def _second_opinion(query: str) -> tuple[int, int] | None:
 
 
 def _short_message(query: str, line: int, column: int, message: str) -> tuple[int, int, tuple[str, dict]]:
-    """Where the engine stopped, or rdflib's reading where it stops earlier (the engine often reports the end of the
-    query after backtracking), and what is wrong there in a few words."""
+    """Where a value is missing (``missing_value``), else where the engine stopped, or rdflib's reading where it stops
+    earlier (the engine often reports the end of the query after backtracking), and what is wrong there in a few
+    words."""
+    gap = missing_value(query)
+    if gap is not None and gap <= _offset(query, line, column):
+        at_line = query.count("\n", 0, gap) + 1
+        token = re.match(r"[\w:?$]+|\S", query[gap:]).group(0)  # type: ignore[union-attr]
+        return at_line, gap - (query.rfind("\n", 0, gap) + 1) + 1, ("err_missing", {"token": token})
     better = _second_opinion(query)
     if better is not None and _offset(query, *better) < _offset(query, line, column):
         token = re.match(r"[\w:?$]+|\S", query[_offset(query, *better):].strip()).group(0)  # type: ignore[union-attr]

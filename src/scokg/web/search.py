@@ -16,13 +16,17 @@ from typing import Any
 from flask import Blueprint, render_template, request
 
 from ..errors import BadRequest
+from ..namespaces import BASE
 from .browse_view import class_href
 from .html import html_response
+from .i18n import LANGUAGE_NAMES
 from .views import href, label, page_lang, pick, things, type_label
 
 bp = Blueprint("search", __name__)
 MAX_HITS = 50
 MAX_TEXT = 200
+
+ID = BASE + "id/"
 
 
 def fold(text: str) -> str:
@@ -54,15 +58,18 @@ def search_hits(q: str, limit: int = MAX_HITS, any_word: bool = False) -> list[d
     lang = page_lang()
     found: list[dict[str, Any]] = []
     for iri, thing in things().items():
-        names = [(v, False) for v in thing.labels.values()] + [(v, True) for vs in thing.alt.values() for v in vs]
-        best = min(((r, name, alt) for name, alt in names if (r := rank(q, name, any_word)) is not None), default=None,
-                   key=lambda t: (t[0], t[2], len(t[1])))
+        names = [(v, False, k) for k, v in thing.labels.items()] + \
+            [(v, True, k) for k, vs in thing.alt.items() for v in vs]
+        best = min(((r, name, alt, tag) for name, alt, tag in names if (r := rank(q, name, any_word)) is not None),
+                   default=None, key=lambda t: (t[0], t[2], len(t[1])))
         if best is None:
             continue
         shown = label(iri, lang=lang)
         description, _l = pick(thing.descriptions, lang)
         hit: dict[str, Any] = {"iri": iri, "href": href(iri), "label": shown, "rank": best[0],
                       "matched": best[1] if fold(best[1]) != fold(shown) else None,
+                      "matched_lang": best[3] if best[3] and best[3] != lang else None,
+                      "matched_language": LANGUAGE_NAMES[lang].get(best[3], best[3]) if best[3] else None,
                       "type": type_label(iri, lang), "type_href": _type_href(thing.types),
                       "description": description, "is_quote": any(t.endswith("#Quote") for t in thing.types)}
         found.append(hit)
@@ -85,7 +92,9 @@ def asked_text() -> str:
 
 @bp.app_context_processor
 def _not_found_helpers():
-    return {"asked_text": asked_text, "suggest": lambda text: search_hits(text, 5, any_word=True) if text else []}
+    # a 404 suggests things of the graph (/id/…), not the ontology's terms ("version note", "inference note")
+    return {"asked_text": asked_text, "suggest": lambda text: [h for h in search_hits(text, 50, any_word=True)
+                                                               if h["iri"].startswith(ID)][:5] if text else []}
 
 
 @bp.get("/search")

@@ -105,6 +105,42 @@ class Master:
         announce_when_ready(f"http://{host}:{self.settings.port}")
 
 
+_EARLY_STOPS: list[int] = []  # in a worker: stop signals that came while it was starting
+
+
+def catch_stops_while_workers_start(master_pid: int) -> None:
+    """Keep a stop signal that reaches a worker before its own handlers exist.
+
+    A freshly forked worker inherits the master's handler, which sets a flag on the master's server object (a copy,
+    in the worker, that nothing reads): a SIGTERM then (a group stop while a worker starts, the master's stop of a
+    worker it just spawned) was lost, and the worker waited for the kill timeout (seen: one stop in about 20 under
+    load). Around each fork of the master, SIGINT and SIGTERM are blocked; the worker installs a handler that
+    records them before it unblocks them, and the relay acts on a recorded one once the worker is parked."""
+    stops = {signal.SIGINT, signal.SIGTERM}
+    saved: list[set] = []
+
+    def before() -> None:
+        if os.getpid() == master_pid:
+            saved.append(signal.pthread_sigmask(signal.SIG_BLOCK, stops))
+
+    def after_in_parent() -> None:
+        if os.getpid() == master_pid and saved:
+            signal.pthread_sigmask(signal.SIG_SETMASK, saved.pop())
+
+    def after_in_child() -> None:
+        if os.getppid() != master_pid or not saved:  # an executor forked by a worker: not ours
+            return
+        for signum in stops:
+            signal.signal(signum, _record_early_stop)
+        signal.pthread_sigmask(signal.SIG_SETMASK, saved.pop())
+
+    os.register_at_fork(before=before, after_in_parent=after_in_parent, after_in_child=after_in_child)
+
+
+def _record_early_stop(signum: int, _frame) -> None:
+    _EARLY_STOPS.append(signum)
+
+
 def relay_stop_signals_to_main_thread() -> None:
     """Make SIGINT and SIGTERM reach a worker's main thread, which granian parks in a lock wait until its handler runs.
 
@@ -121,6 +157,8 @@ def relay_stop_signals_to_main_thread() -> None:
     read_end, write_end = os.pipe()
     os.set_blocking(write_end, False)
     signal.set_wakeup_fd(write_end, warn_on_full_buffer=False)
+    if _EARLY_STOPS:
+        os.write(write_end, bytes(_EARLY_STOPS[:1]))
     main = threading.main_thread().ident
     assert main is not None
 
@@ -199,4 +237,5 @@ def run_server(settings: Settings) -> None:
     server.on_startup(master.announce_when_ready)
     if settings.watch > 0:
         server.on_startup(lambda: start_watching(settings.root, settings.watch))
+    catch_stops_while_workers_start(os.getpid())
     server.serve(target_loader=master.worker_app, wrap_loader=True)

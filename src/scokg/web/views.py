@@ -17,7 +17,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from ..namespaces import BASE, PREFIXES, SCO
-from .i18n import LANGS, LANGUAGE_NAMES, UI, format_date, format_number, property_name
+from .i18n import IRI_NAMES, LABEL_OVERRIDES, LANGS, LANGUAGE_NAMES, UI, format_date, format_number, property_name
 from .runtime import cached
 
 LABEL_PROPS = (SKOS.prefLabel, RDFS.label)
@@ -150,6 +150,9 @@ def label(iri, graph: Graph | None = None, lang: str | None = None) -> str:
     names, or a CURIE."""
     iri = str(iri)
     lang = lang or page_lang()
+    named = LABEL_OVERRIDES.get(iri) or IRI_NAMES.get(iri)
+    if named:
+        return named[LANGS.index(lang)]
     found = things().get(iri)
     if found and found.labels:
         return str(pick(found.labels, lang)[0])

@@ -1,11 +1,13 @@
 // The query page's SPARQL editor: CodeMirror 6 with the SPARQL mode of @codemirror/legacy-modes, completion of
-// keywords, prefixes, the graph's terms (shown with their labels) and the query's variables, and PREFIX lines
-// added when a known prefix is used. Bundled by ../build.mjs into static/vendor/codemirror/sparql-editor.js as the
-// global `ScokgEditor`; nothing is fetched from anywhere but the page's own server.
+// keywords, prefixes, the graph's terms (shown with their labels) and the query's variables, PREFIX lines added
+// when a known prefix is used, and the server's syntax error marked where it points (@codemirror/lint). Built by
+// ../build.mjs into static/vendor/modules/editor.js, an ES module that static/query.js imports on the query page
+// only; nothing is fetched from anywhere but the page's own server.
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { bracketMatching, HighlightStyle, indentOnInput, StreamLanguage, syntaxHighlighting } from "@codemirror/language";
 import { sparql } from "@codemirror/legacy-modes/mode/sparql";
+import { lintGutter, setDiagnostics } from "@codemirror/lint";
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
 import { EditorState } from "@codemirror/state";
 import {
@@ -69,6 +71,11 @@ const theme = EditorView.theme({
   ".cm-tooltip-autocomplete ul li[aria-selected]": { backgroundColor: "#0b5cad", color: "#fff" },
   ".cm-completionDetail": { color: "inherit", opacity: "1", fontStyle: "normal", marginLeft: "0.6em" },
   ".cm-tooltip.cm-completionInfo": { maxWidth: "24rem" },
+  ".cm-lintRange-error": { backgroundImage: "none", textDecoration: "underline wavy #b3261e", backgroundColor: "#fde7e4" },
+  ".cm-diagnostic-error": { borderLeftColor: "#b3261e" },
+  // the lint package draws its marks with data: images, which the page's CSP (img-src 'self') refuses
+  ".cm-lint-marker-error": { content: "normal", width: "0.8em", height: "0.8em", borderRadius: "50%",
+    backgroundColor: "#b3261e", margin: "0.3em auto 0" },
 });
 
 function declaredPrefixes(text) {
@@ -163,10 +170,19 @@ function termCompletions(vocabulary) {
   };
 }
 
+/** Mark a syntax error at its line and column (1-based): the character there, or the line's end. */
+export function markError(view, error) {
+  const doc = view.state.doc;
+  const line = doc.line(Math.min(Math.max(1, error.line), doc.lines));
+  const from = Math.min(line.from + Math.max(1, error.column) - 1, line.to);
+  const to = from < line.to ? from + 1 : from;
+  view.dispatch(setDiagnostics(view.state, [{ from, to, severity: "error", message: error.message }]));
+}
+
 /**
  * Replace a textarea by the editor; the textarea stays the form's field (kept in sync), so the form posts as before.
  * options: { vocabulary: {prefixes, terms}, label: accessible name, describedBy: id of help text, placeholder,
- *            onRun: () => void }
+ *            onRun: () => void, error: {line, column, message} (the server's reading: marked in the text) }
  */
 export function create(textarea, options = {}) {
   const vocabulary = options.vocabulary || { prefixes: {}, terms: [] };
@@ -177,7 +193,7 @@ export function create(textarea, options = {}) {
     state: EditorState.create({
       doc: textarea.value,
       extensions: [
-        lineNumbers(), highlightActiveLineGutter(), history(), drawSelection(), indentOnInput(),
+        lineNumbers(), lintGutter(), highlightActiveLineGutter(), history(), drawSelection(), indentOnInput(),
         bracketMatching(), closeBrackets(), highlightActiveLine(), highlightSelectionMatches(),
         StreamLanguage.define(sparql), syntaxHighlighting(highlight), theme,
         autocompletion({ override: [termCompletions(vocabulary)], activateOnTyping: true, maxRenderedOptions: 60 }),
@@ -194,6 +210,7 @@ export function create(textarea, options = {}) {
   });
   textarea.insertAdjacentElement("afterend", view.dom);
   textarea.hidden = true;
+  if (options.error) markError(view, options.error);
   return {
     view,
     getValue: () => view.state.doc.toString(),
