@@ -3,8 +3,9 @@
 Issue: https://w3id.org/scokg/issues/21 (the project's tracker, issue 21).
 
 The worker lane is judged by generated query shapes (seeded): no shape with an unbounding feature may take it, and
-every query that does take it is run on a graph with a hub of 60,000 triples while a CPU clock (the process's own
-CPU time) measures it. The storm (the slow suite) is the issue's: 50 concurrent heavy queries against `scokg serve`
+every query that does take it is run on a graph with a hub of 60,000 triples while a CPU clock (the calling
+thread's own CPU time: the engine runs there) measures it. The storm (the slow suite) is the issue's: 50
+concurrent heavy queries against `scokg serve`
 while /health, /ready, light queries and pages are timed.
 """
 
@@ -14,6 +15,7 @@ import gc
 import http.client
 import os
 import random
+import re
 import sys
 import threading
 import time
@@ -38,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from load import scokg_server
 
 HUB = "urn:hub"
+MID = "urn:mid"  # 5,000 triples: a lane query on it needs a LIMIT
 HUB_TRIPLES = 60_000
 
 # Each feature makes a query's cost unbounded (or not bounded by its anchor alone).
@@ -92,10 +95,11 @@ def unbounded_shapes(seed: int, count: int) -> list[str]:
     return out
 
 
-def test_no_unbounded_shape_takes_the_worker_lane():
+def test_no_unbounded_shape_takes_the_worker_lane_on_its_shape_alone():
+    """Unbounded shapes either have no lane, or one whose rows only its anchor's degree can bound."""
     shapes = unbounded_shapes(21, 2000)
     assert len(shapes) > 1500
-    taken = [q for q in shapes if lane_of(inspect_query(q)) is not None]
+    taken = [q for q in shapes if (lane := lane_of(inspect_query(q))) is not None and lane.limited]
     assert taken == []
 
 
@@ -116,6 +120,8 @@ def hub_runtime():
                          ox.NamedNode(HUB), ox.DefaultGraph()) for i in range(HUB_TRIPLES))
     store.extend(ox.Quad(ox.NamedNode(f"urn:a{i}"), ox.NamedNode("urn:p"), ox.Literal(str(i)), ox.DefaultGraph())
                  for i in range(200))
+    store.extend(ox.Quad(ox.NamedNode(MID), ox.NamedNode("urn:p"), ox.Literal(str(i)), ox.DefaultGraph())
+                 for i in range(MAX_LANE_ROWS * 5))  # within the anchor bound, past the row bound
     settings = make_settings(validate="false", query_workers=1)
     runtime = Runtime(settings, OxigraphStore(store, "hub"), ByteCache(0))
     runtime.start_executor()
@@ -128,20 +134,28 @@ def test_what_takes_the_worker_lane_costs_little_even_beside_a_hub(hub_runtime):
     is run there under a CPU clock: none may take more than 50 ms of CPU. The hub's queries go to an executor."""
     rng = random.Random(212121)
     queries = unbounded_shapes(7, 300)
-    for _ in range(300):
-        anchor = rng.choice([HUB, f"urn:a{rng.randint(0, 199)}", "urn:nothing"])
-        queries.append(_query(rng, rng.choice(BOUNDED).format(a=anchor), f" LIMIT {rng.randint(1, MAX_LANE_ROWS)}"))
+    for _ in range(400):
+        anchor = rng.choice([HUB, MID, f"urn:a{rng.randint(0, 199)}", "urn:nothing"])
+        tail = rng.choice([f" LIMIT {rng.randint(1, MAX_LANE_ROWS)}", "",
+                           f" LIMIT {rng.randint(MAX_LANE_ROWS, 10**6)}"])
+        queries.append(_query(rng, rng.choice(BOUNDED).format(a=anchor), tail))
     light = 0
     for query in queries:
         if not hub_runtime.light(query):
             continue
         assert HUB not in query, f"a query anchored on the hub took the worker lane: {query}"
-        started = time.process_time()
+        if f"{{ <{MID}> " in query and not query.startswith("ASK"):  # its 5,000 triples as subject
+            assert re.search(r"LIMIT (\d+)$", query) and int(query.rsplit(" ", 1)[1]) <= MAX_LANE_ROWS, query
+        started = time.thread_time()
         hub_runtime.store.execute(query, JSON_RESULTS.media_type, TURTLE.media_type, max_rows=10000)
-        spent = time.process_time() - started
+        spent = time.thread_time() - started
         assert spent < 0.05, f"{spent:.3f} s of CPU in the worker for {query}"
         light += 1
     assert light > 100
+    # a point lookup needs no LIMIT when its subject has few triples; one with thousands needs one
+    assert hub_runtime.light("SELECT ?p ?o WHERE { <urn:a1> ?p ?o }")
+    assert not hub_runtime.light(f"SELECT ?p ?o WHERE {{ <{MID}> ?p ?o }}")
+    assert hub_runtime.light(f"SELECT ?p ?o WHERE {{ <{MID}> ?p ?o }} LIMIT 10")
 
 
 def test_a_light_query_is_answered_by_the_worker_and_counted(hub_runtime):
@@ -189,13 +203,16 @@ def test_heavy_queries_beyond_capacity_wait_a_bounded_time_then_get_503():
         runtime.close()
 
 
-def test_a_client_past_its_share_gets_429():
+def test_a_client_past_its_share_gets_429_while_another_client_waits():
     shares = ClientShares(1)
-    with shares.hold("10.0.0.1"):
-        with pytest.raises(TooManyRequests) as caught, shares.hold("10.0.0.1"):
-            pass
-        assert caught.value.status == 429 and caught.value.retry_after
+    with shares.hold("10.0.0.1"), shares.hold("10.0.0.1"):  # alone: nobody is kept waiting by it
         with shares.hold("10.0.0.2"):  # another client is not held back
+            with pytest.raises(TooManyRequests) as caught, shares.hold("10.0.0.1"):
+                pass
+            assert caught.value.status == 429 and caught.value.retry_after
+            with pytest.raises(TooManyRequests), shares.hold("10.0.0.2"):  # at its share too, with 10.0.0.1 here
+                pass
+        with shares.hold("10.0.0.1"):  # alone again
             pass
     with shares.hold("10.0.0.1"):  # released
         pass
@@ -343,3 +360,35 @@ def test_fifty_heavy_queries_do_not_take_the_server(tmp_path):
                 break
         assert idle_after is not None, "the server was still busy 10 s after the clients stopped"
         print(f"storm: idle {idle_after:.1f} s after the clients stopped")
+
+
+def test_the_readings_of_queries_are_bounded_by_their_texts():
+    from scokg.store.inspect import _Readings
+
+    readings = _Readings(10_000)
+    for n in range(2000):
+        text = f"SELECT ?s WHERE {{ ?s ?p {n} }}"
+        readings.put((text, None), inspect_query(text))
+        assert readings._held <= 10_000
+    assert 0 < len(readings) < 2000
+    assert readings.get(("SELECT ?s WHERE { ?s ?p 1999 }", None)) is not None  # the newest stay
+    assert readings.get(("SELECT ?s WHERE { ?s ?p 0 }", None)) is None
+
+
+def test_a_varied_stream_of_small_queries_does_not_wear_out_the_executors():
+    """Each text reaches an executor once; caching its reading there grew the executor past its retirement mark
+    every 1,500 queries or so (a fresh executor, cold, every second under load: half the throughput)."""
+    app = create_app(make_settings(query_workers=1, cache_bytes=0))
+    runtime = app.extensions["scokg"].runtime
+    retired = []
+    runtime.executor._on_retire = lambda: retired.append(1)
+    try:
+        rng = random.Random(5)
+        query = ("PREFIX sco: <https://w3id.org/scokg/ontology#> SELECT ?i ?p WHERE { ?i sco:servesPriority ?p ; "
+                 "sco:year ?y FILTER(STR(?y) = \"%s\") } ORDER BY ?i LIMIT %d")
+        for _ in range(3000):
+            runtime.answer(query % (rng.choice(["2023", "2024", "2025"]), rng.randint(1, 10**6)),
+                           JSON_RESULTS.media_type, TURTLE.media_type, cached=False)
+        assert retired == []
+    finally:
+        runtime.close()

@@ -68,12 +68,15 @@ class Settings:
                              flag="--max-rows")
     max_query_bytes: int = _setting(1_000_000, "Largest accepted request body or query, in bytes.")
     query_workers: int = _setting(2, "Query executor processes per server worker.")
-    queue_depth: int = _setting(2, "Heavy queries that may wait for a busy executor in each worker; more are turned "
-                                "away at once with 503 and Retry-After.")
+    queue_depth: int = _setting(8, "Heavy queries that may wait for a busy executor in each worker (each holds a "
+                                "request thread, no executor); more are turned away at once with 503 and "
+                                "Retry-After.")
     queue_wait: float = _setting(1.0, "Seconds a heavy query may wait for a free executor before a 503 with "
                                  "Retry-After.")
     client_share: int = _setting(0, "Heavy queries one client address may have running or waiting in a worker "
-                                 "(429 with Retry-After beyond); 0: as many as there are executors.")
+                                 "while another client has heavy queries there too (429 with Retry-After beyond; a "
+                                 "client alone may use every executor and the queue); 0: as many as there are "
+                                 "executors.")
     executor_memory_limit: int = _setting(512 << 20, "Hard cap, in bytes, on the memory a query executor may "
                                           "allocate beyond the graph it maps; a query past it stops with 503. "
                                           "0: no cap.")

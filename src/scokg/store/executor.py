@@ -27,6 +27,7 @@ from collections import deque
 from collections.abc import Callable
 
 from ..errors import QueryTimeout, QueryTooComplex, ScokgError, Unavailable
+from .inspect import READINGS
 
 log = logging.getLogger(__name__)
 _HEADER = struct.Struct("!I")
@@ -90,6 +91,7 @@ def _executor_loop(store, sock: socket.socket, max_growth: int = 0) -> None:
     # A query that overflows the engine's stack kills this process on purpose; the parent reports it in one
     # log line, so no "Fatal Python error" traceback dump here (pytest and PYTHONFAULTHANDLER switch it on).
     faulthandler.disable()
+    READINGS.resize(EXECUTOR_READINGS)  # each text comes here once: no cache worth its memory
     limit = private_bytes() + max_growth if max_growth > 0 else 0
     next_check = 0.0
     peak_mark = _peak_rss() + max_growth  # a query that took this much more memory is checked at once
@@ -150,6 +152,7 @@ def _zygote_loop(store, control: socket.socket, max_growth: int, memory_limit: i
         control.sendall(struct.pack("!i", pid))
 
 
+EXECUTOR_READINGS = 16 << 10  # characters of query text whose readings an executor keeps (the one it runs)
 WATCH_SECONDS = 0.02  # how often a running query's memory is looked at
 
 

@@ -20,13 +20,18 @@ True
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ..errors import BadRequest, QuerySyntaxError, ServiceRefused
 from .lexer import Token, join, line_col, resolve, tokens_of
 
-CACHE_SIZE = 4096
+# The readings of recent queries, bounded by the characters of their texts (a reading takes about 20 bytes per
+# character of its text): a varied stream must not grow a worker by tens of megabytes, nor an executor, which
+# reads each text once, past its retirement mark (seen: an executor replaced every 1,500 queries).
+CACHE_CHARS = 1 << 20
 # Deeper nesting than any real query needs; the engine's recursive parser must never see the 10,000-deep kind.
 MAX_NESTING = 100
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
@@ -173,9 +178,55 @@ def _call(tokens: list[Token], i: int, base: str | None, text: str) -> Call:
     return Call("service", endpoint, silent, i, k + 1, group=j, base=base)
 
 
-@lru_cache(maxsize=CACHE_SIZE)
+class _Readings:
+    """A least-recently-used cache of readings, bounded by the characters of the texts it holds."""
+
+    def __init__(self, chars: int):
+        self.chars = chars
+        self._held = 0
+        self._entries: OrderedDict[tuple[str, str | None], Inspection] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str | None]) -> Inspection | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str | None], value: Inspection) -> None:
+        cost = len(key[0]) + 64
+        with self._lock:
+            if key in self._entries or cost > self.chars:
+                return
+            self._entries[key] = value
+            self._held += cost
+            while self._held > self.chars:
+                old, _ = self._entries.popitem(last=False)
+                self._held -= len(old[0]) + 64
+
+    def resize(self, chars: int) -> None:
+        with self._lock:
+            self.chars = chars
+            while self._entries and self._held > chars:
+                old, _ = self._entries.popitem(last=False)
+                self._held -= len(old[0]) + 64
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+READINGS = _Readings(CACHE_CHARS)
+
+
 def inspect_query(text: str, base_iri: str | None = None) -> Inspection:
-    return _read(text, base_iri)
+    """The one reading of a query (cached: the check, the lane and the engine's text all ask for it)."""
+    key = (text, base_iri)
+    found = READINGS.get(key)
+    if found is None:
+        found = _read(text, base_iri)
+        READINGS.put(key, found)
+    return found
 
 
 @lru_cache(maxsize=256)

@@ -4,10 +4,11 @@ executor process (``executor``) for everything else.
 pyoxigraph cannot stop a query, so only a query whose cost is bounded by construction may run where nothing can
 kill it. The decision is taken on the one reading of the query (``inspect``), never on the text, and is narrow on
 purpose: one triple pattern anchored on an IRI (its subject, or its object), no property path, no subquery,
-no optional, union, minus, negation, grouping, ordering or aggregate, no SERVICE, and a top-level LIMIT within the
-row cap; filters and BIND over that one pattern's rows. Such a query reads at most the triples of its anchor; the
-anchor's degree is measured before it runs (``anchor_degree``, counted by the engine, and stopped at the bound), so a
-constant shared by a million triples goes to an executor like any heavy query.
+no optional, union, minus, negation, grouping, ordering or aggregate, no SERVICE; filters and BIND over that one
+pattern's rows. Such a query reads at most the triples of its anchor; the anchor's degree is measured before it runs
+(``anchor_query``, counted by the engine, and stopped at the bound), so a constant shared by a million triples goes
+to an executor like any heavy query. Its rows are at most its LIMIT and at most its anchor's degree: either one
+within ``MAX_LANE_ROWS`` bounds them (a point lookup needs no LIMIT when its subject has a few dozen triples).
 
 >>> lane_of(inspect_query("SELECT ?p ?o WHERE { <urn:s> ?p ?o } LIMIT 10")).anchor
 ('subject', 'urn:s')
@@ -34,6 +35,12 @@ class Lane:
     """A query the worker may run itself: the constant its one pattern is anchored on, and where."""
 
     anchor: tuple[str, str]  # ("subject" | "object", the IRI)
+    limited: bool = True  # its LIMIT (or ASK) bounds its rows within MAX_LANE_ROWS; else its anchor's degree must
+
+
+def runs_in_worker(lane: Lane, degree: int) -> bool:
+    """Whether a lane's query, its anchor having ``degree`` triples, is bounded enough for the worker."""
+    return degree <= MAX_ANCHOR_DEGREE and (lane.limited or degree <= MAX_LANE_ROWS)
 
 
 def lane_of(info: Inspection) -> Lane | None:
@@ -41,8 +48,7 @@ def lane_of(info: Inspection) -> Lane | None:
     tokens = info.tokens
     if info.calls or info.form not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
         return None
-    if info.form != "ASK" and (info.limit is None or info.limit > MAX_LANE_ROWS):
-        return None
+    limited = info.form == "ASK" or (info.limit is not None and info.limit <= MAX_LANE_ROWS)
     if sum(1 for t in tokens if t.is_word("SELECT")) > 1 or any(t.kind == "word" and t.value in HEAVY_WORDS
                                                                for t in tokens):
         return None
@@ -55,7 +61,7 @@ def lane_of(info: Inspection) -> Lane | None:
     subject, _predicate, value = pattern
     for role, term in (("subject", subject), ("object", value)):
         if term.kind == "iri":
-            return Lane((role, term.value))
+            return Lane((role, term.value), limited)
     return None
 
 

@@ -23,7 +23,7 @@ from ..store import Store, open_store
 from ..store.base import PUBLISHED, Answer, Dataset
 from ..store.executor import QueryExecutor
 from ..store.inspect import inspect_query
-from ..store.lanes import MAX_ANCHOR_DEGREE, anchor_query, lane_of
+from ..store.lanes import anchor_query, lane_of, runs_in_worker
 from ..store.oxigraph import OxigraphStore, open_release
 from .cache import ByteCache
 from .metrics import Metrics
@@ -111,7 +111,7 @@ class Runtime:
             if len(self.degrees) > 4096:
                 self.degrees.clear()
             self.degrees[key] = degree
-        return degree <= MAX_ANCHOR_DEGREE
+        return runs_in_worker(lane, degree)
 
     def triples(self) -> int:
         """Triples in the published default graph, counted once per release."""
@@ -141,7 +141,9 @@ class Runtime:
 
 
 class ClientShares:
-    """Heavy queries in flight per client address in this worker; a client past its share gets 429."""
+    """Heavy queries in flight per client address in this worker; a client past its share gets 429 while another
+    client has heavy queries here too. Work-conserving: a client alone is held back only by the queue's bound (503),
+    so one analyst's parallel script is not refused while the executors would sit idle."""
 
     def __init__(self, share: int):
         self.share = share
@@ -152,7 +154,7 @@ class ClientShares:
     def hold(self, client: str):
         with self._lock:
             held = self._held.get(client, 0)
-            if self.share and client and held >= self.share:
+            if self.share and client and held >= self.share and any(c != client for c in self._held):
                 raise TooManyRequests(f"this client already has {held} heavy queries running or waiting here, "
                                       f"its share of the server", retry_after=2,
                                       hint="wait for an answer before sending the next heavy query")
