@@ -58,8 +58,10 @@ def test_both_releases_are_listed_and_their_files_served_for_good(two_releases):
     app, first, second, _ = two_releases
     client = app.test_client()
     assert first != second
-    page = client.get("/releases/").get_data(as_text=True)
+    listing = client.get("/releases/")
+    page = listing.get_data(as_text=True)
     assert first in page and second in page
+    assert {"Accept", "Accept-Language"} <= {v.strip() for v in listing.headers["Vary"].split(",")}
     g = rdflib.Graph().parse(data=client.get("/releases/", headers={"Accept": "text/turtle"}).data, format="turtle")
     nodes = {str(v): n for n, v in g.subject_objects(DCAT.version)}
     assert set(nodes) == {first, second}
@@ -114,6 +116,8 @@ def test_memento_gives_the_older_description_for_a_date_before_the_second_releas
     assert '"2022"' in rdflib.Graph().parse(data=now.data, format="turtle").serialize(format="nt")
     html = client.get(gate.headers["Location"], headers={"Accept": "text/html"}).get_data(as_text=True)
     assert f"As release {first} had it" in html
+    refused = client.get("/id/almaty", headers={"Accept-Datetime": "yesterday"})
+    assert refused.status_code == 400 and "HTTP date" in refused.get_json()["error"]
     timemap = client.get("/timemap/id/sco-heads-of-government-meeting-bishkek").get_data(as_text=True)
     assert f"release={first}" in timemap and f"release={second}" in timemap and 'rel="first memento"' in timemap
 

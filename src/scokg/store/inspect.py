@@ -31,7 +31,7 @@ from .lexer import Token, join, line_col, resolve, tokens_of
 # The readings of recent queries, bounded by the characters of their texts (a reading takes about 20 bytes per
 # character of its text): a varied stream must not grow a worker by tens of megabytes, nor an executor, which
 # reads each text once, past its retirement mark (seen: an executor replaced every 1,500 queries).
-CACHE_CHARS = 1 << 20
+CACHE_CHARS = 1 << 18
 # Deeper nesting than any real query needs; the engine's recursive parser must never see the 10,000-deep kind.
 MAX_NESTING = 100
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")

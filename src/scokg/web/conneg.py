@@ -13,6 +13,8 @@ a preference list (repeated parameters, comma lists, names or media types), not 
 'text/csv'
 >>> [f.name for f in format_preferences(["json-ld", "application/ld+json,application/x-json+ld"], ("rdf",))]
 ['json-ld']
+>>> etag_matches('W/"abc", "def"', "abc"), etag_matches("*", '"x"'), etag_matches('"abcd"', '"abc"')
+(True, True, False)
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ..errors import NotAcceptable
-from ..formats import FORMATS, Format, by_format_name
+from ..formats import FORMATS, HTML, Format, by_format_name
 
 # The parameters clients use to name a result format: Virtuoso's 'format', Joseki's 'output', others' 'results'.
 FORMAT_PARAMETERS = ("format", "output", "results")
@@ -108,3 +110,31 @@ def format_values(params) -> list[str]:
 
 def offers(kind: str) -> tuple[Format, ...]:
     return tuple(f for f in FORMATS if f.kind == kind)
+
+
+def prefers_html(accept: str | None, params, alternatives: Sequence[Format]) -> bool:
+    """A browser (HTML preferred over every alternative the URL offers) or an explicit ``format=html``: the one
+    rule by which the endpoint, the pages and the error bodies decide to answer with a page."""
+    values = format_values(params)
+    named = format_preferences(values, ("html", *{f.kind for f in alternatives}))
+    if named:
+        return named[0] == HTML
+    if not accept or "text/html" not in accept:
+        return False
+    try:
+        return negotiate(accept, (HTML, *alternatives), alternatives[0].media_type) == HTML.media_type
+    except NotAcceptable:  # not acceptable as HTML: the caller's other formats answer
+        return False
+
+
+def etag_matches(if_none_match: str | None, tag: str) -> bool:
+    """Whether an If-None-Match header names ``tag`` (quoted or not), weakly compared as RFC 9110 13.1.2 asks,
+    or is ``*``: the one test behind every 304 (pages, documents, query answers, the replayed cache)."""
+    if not if_none_match:
+        return False
+    wanted = tag if tag.startswith('"') else f'"{tag}"'
+    for part in if_none_match.split(","):
+        part = part.strip()
+        if part == "*" or part.removeprefix("W/") == wanted:
+            return True
+    return False

@@ -4,36 +4,28 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, json, render_template, request
+from flask import Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import MethodNotAllowed, ScokgError, Unavailable
-from ..formats import HTML, JSON_API
+from ..errors import ScokgError
+from ..formats import JSON_API
 from . import conneg
+from .protocol import error_body, public_error
 
 log = logging.getLogger(__name__)
 
 
 def wants_html() -> bool:
-    try:
-        best = conneg.negotiate(request.headers.get("Accept"), (JSON_API, HTML), JSON_API.media_type)
-    except ScokgError:
-        return False
-    return best == "text/html"
+    return conneg.prefers_html(request.headers.get("Accept"), {}, (JSON_API,))
 
 
 def error_response(status: int, message: str, hint: str | None = None, headers=None) -> Response:
-    body = {"ok": False, "error": message, "status": status}
-    if hint:
-        body["hint"] = hint
     rid = request.environ.get("scokg.request_id")
-    if rid:
-        body["request_id"] = rid  # the same as in the access log: a user's report can be found there
     if wants_html():
         html = render_template("error.html", status=status, message=message, hint=hint, request_id=rid)
         response = Response(html, status=status, mimetype="text/html")
     else:
-        response = Response(json.dumps(body) + "\n", status=status, mimetype="application/json")
+        response = Response(error_body(status, message, hint, rid), status=status, mimetype="application/json")
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Vary"] = "Accept"
     for k, v in (headers or {}).items():
@@ -44,15 +36,12 @@ def error_response(status: int, message: str, hint: str | None = None, headers=N
 def register_error_handlers(app) -> None:
     @app.errorhandler(ScokgError)
     def _scokg(exc: ScokgError):
-        headers = {}
-        if isinstance(exc, MethodNotAllowed):
-            headers["Allow"] = ", ".join(exc.allow)
-        if isinstance(exc, Unavailable):
-            headers["Retry-After"] = str(exc.retry_after)
-        if exc.status >= 500 and exc.status not in (502, 503, 504):
+        shown = public_error(exc)
+        if shown is None:
             log.error("internal error on %s %s", request.method, request.path, exc_info=exc)
             return error_response(500, "internal server error")
-        return error_response(exc.status, exc.message, exc.hint, headers)
+        status, message, hint, extra = shown
+        return error_response(status, message, hint, dict(extra))
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

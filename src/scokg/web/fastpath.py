@@ -19,6 +19,7 @@ from flask import Flask
 
 from . import ops
 from .compression import Compressor
+from .conneg import etag_matches
 from .protocol import Reply
 from .runtime import Runtime
 from .sparql import SparqlEndpoint
@@ -109,8 +110,7 @@ class Dispatcher:
             runtime.metrics.count("cache_hits", "page")
             environ["scokg.cache"] = "hit"
             status, headers, body, etag = entry
-            inm = environ.get("HTTP_IF_NONE_MATCH")
-            if inm and etag and (etag in inm or inm.strip() == "*"):
+            if etag and etag_matches(environ.get("HTTP_IF_NONE_MATCH"), etag):
                 start_response("304 NOT MODIFIED", [h for h in headers if h[0].lower() in REVALIDATION_HEADERS])
                 return []
             start_response(status, headers)

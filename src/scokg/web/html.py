@@ -7,12 +7,14 @@ import hashlib
 
 from flask import Response, current_app, request
 
+from .conneg import etag_matches
+
 
 def html_response(body: str, status: int = 200, negotiated: bool = False, tag: str | None = None) -> Response:
     """``negotiated``: the URL also answers in other formats (Vary: Accept); ``tag``: the ETag, when the body holds
     something that changes while the page does not (a query's time)."""
     tag = tag or hashlib.sha256(body.encode("utf-8")).hexdigest()[:24]
-    if status == 200 and request.if_none_match and tag in request.if_none_match:
+    if status == 200 and etag_matches(request.headers.get("If-None-Match"), tag):
         response = Response(status=304)
     else:
         response = Response(body, status=status, mimetype="text/html")

@@ -81,7 +81,7 @@ def document_response(rel: str, explicit: str | None, graph_fn, html_fn) -> Resp
     lang = views.page_lang()
     version = get_runtime().store.version
     tag = hashlib.sha256(f"{version}\0{rel}\0{media}\0{lang}\0{request.query_string!r}".encode()).hexdigest()[:24]
-    if request.if_none_match and tag in request.if_none_match:
+    if conneg.etag_matches(request.headers.get("If-None-Match"), tag):
         response = Response(status=304)
     elif media == "text/html":
         response = Response(html_fn(), mimetype="text/html")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from urllib.parse import unquote_to_bytes
 
-from ..errors import BadRequest, PayloadTooLarge, ScokgError, UnsupportedMediaType
+from ..errors import BadRequest, MethodNotAllowed, PayloadTooLarge, ScokgError, Unavailable, UnsupportedMediaType
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
@@ -179,12 +179,28 @@ def read_request(environ, max_bytes: int) -> ProtocolRequest:
     return req
 
 
-def error_reply(status: int, message: str, hint: str | None = None,
-                extra: list[tuple[str, str]] | None = None, request_id: str | None = None) -> Reply:
+def error_body(status: int, message: str, hint: str | None = None, request_id: str | None = None) -> bytes:
+    """The JSON body of every error scokg answers, on the protocol path and the pages' alike."""
     body: dict = {"ok": False, "error": message, "status": status}
     if hint:
         body["hint"] = hint
     if request_id:
         body["request_id"] = request_id  # the same as in the access log: a user's report can be found there
+    return (json.dumps(body, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def public_error(exc: ScokgError) -> tuple[int, str, str | None, list[tuple[str, str]]] | None:
+    """What a client is told of an error (status, message, hint, headers: Allow, Retry-After), on every path; None
+    for a fault of ours, whose text must reach no one: the caller logs it and answers a generic 500."""
+    if exc.status >= 500 and exc.status not in (502, 503, 504):
+        return None
+    extra = [("Allow", ", ".join(exc.allow))] if isinstance(exc, MethodNotAllowed) else []
+    if isinstance(exc, Unavailable):
+        extra.append(("Retry-After", str(exc.retry_after)))
+    return exc.status, exc.message, exc.hint, extra
+
+
+def error_reply(status: int, message: str, hint: str | None = None,
+                extra: list[tuple[str, str]] | None = None, request_id: str | None = None) -> Reply:
     headers = [("Content-Type", "application/json"), ("Vary", "Accept"), *CORS, *(extra or [])]
-    return Reply(status, headers, (json.dumps(body, ensure_ascii=False) + "\n").encode("utf-8"))
+    return Reply(status, headers, error_body(status, message, hint, request_id))

@@ -13,8 +13,7 @@ from urllib.parse import urlencode
 
 from flask import Response, current_app, g, render_template, request, url_for
 
-from ..errors import NotAcceptable
-from ..formats import HTML, JSON_RESULTS, RDF_FORMATS, RESULT_FORMATS
+from ..formats import RDF_FORMATS, RESULT_FORMATS
 from . import conneg
 from .examples import load_examples, localise
 from .html import html_response
@@ -51,15 +50,7 @@ def default_query(lang: str = "en") -> str:
 
 def wants_html(accept: str | None, params) -> bool:
     """A browser (HTML preferred over every result format) or an explicit format=html."""
-    values = conneg.format_values(params)
-    if conneg.format_preferences(values, ("html", "results", "rdf")):
-        return conneg.format_preferences(values, ("html", "results", "rdf"))[0] == HTML
-    if not accept or "text/html" not in accept:
-        return False
-    try:
-        return conneg.negotiate(accept, (HTML, *RESULT_FORMATS, *RDF_FORMATS), JSON_RESULTS.media_type) == "text/html"
-    except NotAcceptable:  # not acceptable as HTML: the protocol path answers
-        return False
+    return conneg.prefers_html(accept, params, (*RESULT_FORMATS, *RDF_FORMATS))
 
 
 def run_link(query: str, fmt: str | None = None) -> str:

@@ -24,7 +24,7 @@ from rdflib import RDF, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, VOID
 
 from .. import formats
-from ..errors import NotFound, ScokgError
+from ..errors import BadRequest, NotFound, ScokgError
 from ..formats import PAGE_FORMATS, http_content_type
 from ..graph.releases import ReleaseInfo, in_force, kept_releases, read_changes, read_info
 from ..store.base import Answer
@@ -32,6 +32,7 @@ from ..store.oneshot import run_pinned
 from ..store.oxigraph import OxigraphStore
 from . import conneg
 from .dumps import SAFE_NAME, _safe_file, _send, _sha256
+from .html import html_response
 from .runtime import get_runtime
 from .serialize import serialize
 
@@ -117,10 +118,8 @@ def timegate(rel: str):
     try:
         when = email.utils.parsedate_to_datetime(asked)
     except (TypeError, ValueError):
-        refused = Response("Accept-Datetime is not an HTTP date (RFC 7089: Sun, 06 Nov 1994 08:49:37 GMT)\n",
-                           status=400, mimetype="text/plain")
-        refused.headers["Vary"] = "accept-datetime"
-        return refused
+        raise BadRequest("Accept-Datetime is not an HTTP date", hint="RFC 7089 asks for an RFC 1123 date, such as "
+                         "'Sun, 06 Nov 1994 08:49:37 GMT'") from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     chosen = in_force(kept(), when)
@@ -220,9 +219,8 @@ def releases_graph() -> rdflib.Graph:
 def _negotiated(graph_fn, page_fn) -> Response:
     media = conneg.negotiate(request.headers.get("Accept"), PAGE_FORMATS, "text/html")
     if media == "text/html":
-        response = Response(page_fn(), mimetype="text/html")
-    else:
-        response = Response(serialize(graph_fn(), media), content_type=formats.get(media).content_type)
+        return html_response(page_fn(), negotiated=True)
+    response = Response(serialize(graph_fn(), media), content_type=formats.get(media).content_type)
     response.headers["Vary"] = "Accept"
     return response
 

@@ -33,7 +33,7 @@ from ..store import inspect, update
 from ..store.base import Answer, Dataset
 from ..store.inspect import check_targets
 from . import conneg, ops, query_page
-from .protocol import CORS, ProtocolRequest, Reply, error_reply, read_request
+from .protocol import CORS, ProtocolRequest, Reply, error_reply, public_error, read_request
 from .releases import pinned_answer
 from .runtime import Runtime, get_runtime
 from .service import service_description
@@ -120,8 +120,7 @@ class SparqlEndpoint:
                                            req.one("release"))).encode(), digest_size=16).hexdigest() + '"'
         caching = [("ETag", etag), ("Cache-Control", f"public, max-age={self.settings.cache_max_age}"),
                    ("Vary", "Accept")]
-        inm = environ.get("HTTP_IF_NONE_MATCH")
-        if inm and (etag in inm or inm.strip() == "*"):
+        if conneg.etag_matches(environ.get("HTTP_IF_NONE_MATCH"), etag):
             return Reply(304, [*caching, *CORS])
         pinned = req.one("release")
         try:
@@ -234,15 +233,14 @@ def content_type(media_type: str) -> str:
 
 def failure(exc: ScokgError, environ) -> Reply:
     """A client's fault as itself (4xx with its message); a server's as a logged, generic 500."""
-    extra = [("Allow", ", ".join(exc.allow))] if isinstance(exc, MethodNotAllowed) else []
-    if isinstance(exc, Unavailable):
-        extra.append(("Retry-After", str(exc.retry_after)))
     rid = environ.get("scokg.request_id")
-    if exc.status >= 500 and exc.status not in (502, 503, 504):
+    shown = public_error(exc)
+    if shown is None:
         log.error("internal error on %s %s (request %s)", environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"),
                   rid, exc_info=exc)
         return error_reply(500, "internal server error", request_id=rid)
-    return error_reply(exc.status, exc.message, exc.hint, extra, request_id=rid)
+    status, message, hint, extra = shown
+    return error_reply(status, message, hint, extra, request_id=rid)
 
 
 def check_iris(iris: list[str]) -> None:
