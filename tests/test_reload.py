@@ -16,6 +16,8 @@ from urllib.parse import quote
 
 import pytest
 
+from scokg.graph.items import items_of_tree
+from scokg.graph.review import approve, read_ledger, unreviewed
 from scokg.web.reload import ReleaseWatcher
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -39,9 +41,13 @@ def _wait_for(predicate, seconds: float = 30) -> bool:
     return False
 
 
-def _replace(root: Path, old: str, new: str) -> None:
+def _replace(root: Path, old: str, new: str, reviewed: bool = True) -> None:
+    """An edit of the data, reviewed (as `scokg review --yes` would) unless said otherwise: the gate publishes
+    nothing a person has not reviewed in its present form."""
     path = root / "data" / "tiny.ttl"
     path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    if reviewed:
+        approve(root, unreviewed(items_of_tree(root), read_ledger(root)), "Test Reviewer")
 
 
 def test_sighup_reloads_good_releases_and_refuses_bad_ones(tiny_copy, tmp_path):
@@ -49,7 +55,13 @@ def test_sighup_reloads_good_releases_and_refuses_bad_ones(tiny_copy, tmp_path):
     with scokg_server(workers=2, root=tiny_copy, extra=("--query-timeout", "5"), log=log) as (url, proc):
         assert _labels(url) == {"Almaty"}
 
-        _replace(tiny_copy, '"Almaty"@en', '"Alma-Ata"@en')
+        # an edit nobody reviewed: refused, and the log names the rule
+        _replace(tiny_copy, '"Almaty"@en', '"Alma-Ata"@en', reviewed=False)
+        os.kill(proc.pid, signal.SIGHUP)
+        assert _wait_for(lambda: "reload refused" in log.read_text(errors="replace"), 20)
+        assert "ReviewRule" in log.read_text(errors="replace") and _labels(url) == {"Almaty"}
+
+        approve(tiny_copy, unreviewed(items_of_tree(tiny_copy), read_ledger(tiny_copy)), "Test Reviewer")
         os.kill(proc.pid, signal.SIGHUP)
         assert _wait_for(lambda: "Alma-Ata" in _labels(url)), "the new release was not served"
         assert run_load(url, clients=4, seconds=2, queries=[LABEL])["errors"] == 0
@@ -57,8 +69,9 @@ def test_sighup_reloads_good_releases_and_refuses_bad_ones(tiny_copy, tmp_path):
         # bad Turtle: refused, the last good release keeps serving through the reload
         with open(tiny_copy / "data" / "tiny.ttl", "a", encoding="utf-8") as f:
             f.write('\nid:broken rdfs:label "unterminated .\n')
+        refused = log.read_text(errors="replace").count("reload refused")
         os.kill(proc.pid, signal.SIGHUP)
-        assert _wait_for(lambda: "reload refused" in log.read_text(errors="replace"), 20)
+        assert _wait_for(lambda: log.read_text(errors="replace").count("reload refused") > refused, 20)
         stats = run_load(url, clients=4, seconds=3, queries=[LABEL])
         assert stats["errors"] == 0
         assert _labels(url) == {"Almaty", "Alma-Ata"}
@@ -68,6 +81,7 @@ def test_sighup_reloads_good_releases_and_refuses_bad_ones(tiny_copy, tmp_path):
         (tiny_copy / "data" / "tiny.ttl").write_text(
             (tiny_copy / "data" / "tiny.ttl").read_text().replace('id:broken rdfs:label "unterminated .\n', "")
             .replace('"Almaty"@de', '"Almaty"@it'), encoding="utf-8")  # no German label: a violation
+        approve(tiny_copy, unreviewed(items_of_tree(tiny_copy), read_ledger(tiny_copy)), "Test Reviewer")
         count = log.read_text(errors="replace").count("reload refused")
         os.kill(proc.pid, signal.SIGHUP)
         assert _wait_for(lambda: log.read_text(errors="replace").count("reload refused") > count, 20)
