@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import json
 import re
 import shutil
 from pathlib import Path
@@ -76,7 +77,10 @@ def test_both_releases_are_listed_and_their_files_served_for_good(two_releases):
     assert str(old.value(rdflib.URIRef(MEETING), year)) == "2023"
     assert str(new.value(rdflib.URIRef(MEETING), year)) == "2022"
     assert client.get("/dumps/", headers={"Accept": "application/json"}).get_json()["release"] == second
-    assert client.get("/releases/0000000000000000/dumps/scokg.ttl").status_code == 410
+    assert client.get("/releases/0000000000000000/dumps/scokg.ttl").status_code == 404  # never published here
+    assert client.get("/releases/../dumps/scokg.ttl").status_code in (400, 404)
+    refused = client.get("/releases/" + "x" * 5000 + "/")
+    assert refused.status_code == 400 and len(refused.data) < 1000  # the value is not echoed back
 
 
 def test_the_changelog_names_the_change_in_both_languages(two_releases):
@@ -132,8 +136,9 @@ def test_a_query_link_pinned_to_the_first_release_runs_on_it(two_releases):
     assert pinned.get_json()["results"]["bindings"][0]["y"]["value"] == "2023"
     current = client.get(f"/sparql?query={quote(q)}", headers={"Accept": "application/sparql-results+json"})
     assert current.get_json()["results"]["bindings"][0]["y"]["value"] == "2022"
-    gone = client.get(f"/sparql?query={quote(q)}&release=0123456789abcdef")
-    assert gone.status_code == 410 and "cannot run on it again" in gone.get_json()["error"]
+    unknown = client.get(f"/sparql?query={quote(q)}&release=0123456789abcdef")
+    assert unknown.status_code == 404 and "no release" in unknown.get_json()["error"]
+    assert client.get(f"/sparql?query={quote(q)}&release=../../etc/passwd").status_code == 400
     # the page's share link records the release it ran on
     page = client.get(f"/sparql?query={quote(q)}", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert f"release={second}" in page
@@ -155,7 +160,7 @@ def test_a_long_shared_query_from_an_older_release_offers_both(two_releases):
 
 
 def test_only_the_newest_releases_are_kept_and_never_the_one_served(tmp_path):
-    from scokg.graph.releases import prune, record_release
+    from scokg.graph.releases import prune, record_release, removed_releases
 
     base = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     for n in range(5):
@@ -165,7 +170,8 @@ def test_only_the_newest_releases_are_kept_and_never_the_one_served(tmp_path):
     assert [r.version for r in kept_releases(tmp_path)][:1] == [f"{4:016x}"]
     removed = prune(tmp_path, 2, current=f"{0:016x}")
     assert sorted(removed) == [f"{n:016x}" for n in (1, 2)]
-    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{n:016x}" for n in (0, 3, 4)]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == [f"{n:016x}" for n in (0, 3, 4)]
+    assert removed_releases(tmp_path) == {f"{n:016x}" for n in (1, 2)}  # their addresses answer 410 from now on
 
 
 def test_the_divergence_page_shows_the_almaty_quotes_side_by_side():
@@ -233,3 +239,63 @@ def test_nothing_is_given_back_for_an_entity_without_a_verified_item():
    prov:wasDerivedFrom <urn:q> . <urn:q> prov:wasQuotedFrom <urn:doc> ; oa:hasSelector [ oa:exact "in Turkistan"@en ] .
 """, format=ox.RdfFormat.TURTLE)
     assert quickstatements(store) == []
+
+
+def test_what_an_outside_review_found_in_mementos_and_release_files(two_releases):
+    """Defects an outside tester found (RFC 7089, RFC 9110); each assertion failed before its fix."""
+    app, first, second, _ = two_releases
+    client = app.test_client()
+    rel = "/id/sco-heads-of-government-meeting-bishkek"
+    # the newest memento is a memento too; its other formats stay in its release; scripts may read the headers
+    newest = client.get(f"{rel}?release={second}", headers={"Accept": "text/turtle"})
+    assert newest.status_code == 200 and newest.headers["Memento-Datetime"]
+    alternates = [x for x in newest.headers["Link"].split(", ") if 'rel="alternate"' in x]
+    assert alternates and all(f"?release={second}>" in x for x in alternates)
+    assert "Memento-Datetime" in newest.headers["Access-Control-Expose-Headers"]
+    # a resource no release describes has no TimeMap and no TimeGate
+    assert client.get("/timemap/id/never-was-here").status_code == 404
+    assert client.get("/id/never-was-here", headers={"Accept-Datetime": "Mon, 07 Dec 2026 09:00:00 GMT"}
+                      ).status_code == 404
+    # a release's files are immutable, revalidate by date, and carry no contradicting Expires
+    path = f"/releases/{first}/dumps/scokg.ttl"
+    file = client.get(path)
+    assert "public" not in file.headers["Cache-Control"] and "Expires" not in file.headers
+    assert client.get(path, headers={"If-Modified-Since": file.headers["Last-Modified"]}).status_code == 304
+    # a pinned answer as a page says its release and can run again on it
+    q = f"SELECT ?y WHERE {{ <{MEETING}> <https://w3id.org/scokg/ontology#inferredYear> ?y }}"
+    page = client.get(f"/sparql?query={quote(q)}&release={first}", headers={"Accept": "text/html"})
+    assert page.headers["X-Release"] == first
+    assert f'id="run-pinned" name="release" value="{first}"' in page.get_data(as_text=True)
+    current = client.get(f"/sparql?query={quote(q)}", headers={"Accept": "text/html"})
+    assert current.headers["ETag"] != page.headers["ETag"]
+    # the citation is absolute and names the dump; the German changelog is German, values in words
+    release_page = client.get(f"/releases/{second}/?lang=de").get_data(as_text=True)
+    assert f"https://w3id.org/scokg/releases/{second}/dumps/scokg.ttl" in release_page
+    g = rdflib.Graph().parse(data=client.get("/releases/", headers={"Accept": "text/turtle"}).data, format="turtle")
+    german = [str(o) for o in g.objects(None, rdflib.URIRef("http://purl.org/vocab/changeset/schema#changeReason"))
+              if o.language == "de"]
+    assert german and all(x.startswith(("geänderte", "hinzugefügte", "entfernte")) for x in german)
+    assert any("“2022”" in x for x in german) and not any("XMLSchema" in x for x in german)
+
+
+def test_a_date_whose_release_was_removed_is_gone_not_a_later_version(two_releases, tmp_path):
+    """Before the oldest kept release, the release in force was removed: 410, not the next one (which did not
+    exist then); before the very first release, the first is the nearest memento (RFC 7089 allows it)."""
+    app, first, _second, instance = two_releases
+    copy = tmp_path / "instance"
+    shutil.copytree(instance / "releases", copy / "releases")
+    info = copy / "releases" / first / "release.json"
+    record = json.loads(info.read_text(encoding="utf-8"))
+    record["previous"] = "00000000000000aa"  # as if one older release had been published, then removed
+    info.write_text(json.dumps(record), encoding="utf-8")
+    settings = app.config["SCOKG_SETTINGS"]
+    other = create_app(make_settings(root=str(settings.root), instance=str(copy), query_workers=1),
+                       start_executor=False)
+    try:
+        before = "Mon, 01 Jan 2001 00:00:00 GMT"
+        gone = other.test_client().get("/id/almaty", headers={"Accept-Datetime": before})
+        assert gone.status_code == 410 and "no longer kept" in gone.get_json()["error"]
+    finally:
+        other.extensions["scokg"].runtime.close()
+    nearest = app.test_client().get("/id/almaty", headers={"Accept-Datetime": "Mon, 01 Jan 2001 00:00:00 GMT"})
+    assert nearest.status_code == 302 and nearest.headers["Location"].endswith(f"?release={first}")

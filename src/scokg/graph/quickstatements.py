@@ -18,7 +18,8 @@ import pyoxigraph as ox
 
 from ..namespaces import SCO, WD
 
-# scokg property → the Wikidata property that means the same. Only these are given back.
+# scokg property → the Wikidata property that means the same. Only these are given back. P17 is on the team's
+# verified list; P1376, P276 and the references' P1683 and P1476 are not (the README says to check them).
 PROPERTIES = {
     str(SCO.capitalOf): "P1376",  # capital of
     str(SCO.inCountry): "P17",  # country

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from .items import items_of_tree, names_of_tree
 from .review import changes, compact, title
 
 INFO = "release.json"
+REMOVED = ".removed"  # in the releases folder: one removed version a line
 CHANGES = "changes.json"
 SOURCES = "sources"
 SOURCE_FOLDERS = ("ontology", "data", "shapes")
@@ -131,9 +133,15 @@ def read_changes(folder: Path) -> list[dict]:
         return []
 
 
+LITERAL = re.compile(r'^"(.*)"(?:@[A-Za-z0-9-]+|\^\^<[^>]*>)?$', re.S)
+
+
 def _name(term: str, names: dict[str, str]) -> str:
+    """A term of an item's key in words: a thing by its name, a literal by its quoted value."""
     if term.startswith("<") and term.endswith(">"):
         return names.get(term[1:-1]) or compact(term)
+    if found := LITERAL.match(term):
+        return f"“{found.group(1)}”"
     return term
 
 
@@ -148,6 +156,17 @@ def prune(releases_dir: Path, keep: int, current: str) -> list[str]:
     dated = sorted(folders, key=lambda p: (published(p), p.stat().st_mtime), reverse=True)
     for old in dated[max(keep, 1):]:
         if old.name != current:
+            if read_info(old) is not None:  # a release that was published: its links answer 410 from now on
+                with open(releases_dir / REMOVED, "a", encoding="utf-8") as f:
+                    f.write(old.name + "\n")
             shutil.rmtree(old, ignore_errors=True)
             removed.append(old.name)
     return removed
+
+
+def removed_releases(releases_dir: Path) -> set[str]:
+    """The versions once published here and since removed (their addresses answer 410 Gone, not 404)."""
+    try:
+        return set((releases_dir / REMOVED).read_text(encoding="utf-8").split())
+    except OSError:
+        return set()

@@ -14,7 +14,6 @@ from the release, so repeats are cheap (see fastpath.py).
 from __future__ import annotations
 
 import hashlib
-import re
 
 from flask import Blueprint, Response, current_app, render_template, request
 from rdflib import Graph, URIRef
@@ -33,11 +32,11 @@ from .ontology_doc import ontology_view, shapes_view
 from .resource_view import resource_view
 from .runtime import cached, get_runtime
 from .serialize import serialize
+from .views import IRI_SAFE, data_iri
 
 bp = Blueprint("pages", __name__)
 
 SUFFIXES = {f.suffix: f.media_type for f in PAGE_FORMATS}
-IRI_SAFE = re.compile(r'^[^\x00-\x20<>"{}|^`\\]+$')
 
 
 def _settings():
@@ -49,11 +48,6 @@ def stats():
 
 
 # -- IRIs and paths ---------------------------------------------------------------------------
-def data_iri(rel: str) -> str:
-    """The data's IRI for a request path relative to the root ('id/almaty')."""
-    return BASE + rel
-
-
 def split_suffix(name: str) -> tuple[str, str | None]:
     """'almaty.ttl' → ('almaty', 'text/turtle'); a name without a known suffix is kept whole.
 
@@ -75,8 +69,9 @@ def _choose(explicit: str | None) -> tuple[str, bool]:
     return conneg.negotiate(request.headers.get("Accept"), PAGE_FORMATS, "text/html"), True
 
 
-def document_response(rel: str, explicit: str | None, graph_fn, html_fn) -> Response:
-    """Answer one document (``rel`` like 'id/almaty') in the negotiated or named format."""
+def document_response(rel: str, explicit: str | None, graph_fn, html_fn, query: str = "") -> Response:
+    """Answer one document (``rel`` like 'id/almaty') in the negotiated or named format; ``query`` (like
+    '?release=…') stays on the links to its other formats."""
     media, negotiated = _choose(explicit)
     lang = views.page_lang()
     version = get_runtime().store.version
@@ -96,9 +91,9 @@ def document_response(rel: str, explicit: str | None, graph_fn, html_fn) -> Resp
         response.headers["Vary"] = ", ".join(vary)
     base = request.script_root + "/" + rel
     if negotiated:
-        response.headers["Content-Location"] = f"{base}.{formats.get(media).suffix}"
+        response.headers["Content-Location"] = f"{base}.{formats.get(media).suffix}{query}"
     response.headers["Link"] = ", ".join(
-        f'<{base}.{f.suffix}>; rel="alternate"; type="{f.media_type}"' for f in PAGE_FORMATS)
+        f'<{base}.{f.suffix}{query}>; rel="alternate"; type="{f.media_type}"' for f in PAGE_FORMATS)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -115,18 +110,23 @@ def resource(local: str):
     if not IRI_SAFE.match(local):  # characters an IRI cannot hold never reach a query
         raise NotFound(f"no resource is known as /id/{local}", hint="search the names at /search?q=…")
     iri = data_iri("id/" + local)
-    gate = releases.timegate("id/" + local)
+    gate = releases.timegate("id/" + local, iri)
     if gate is not None:
         return gate
     version = request.args.get("release") or ""
-    archived = bool(version) and get_runtime().release is not None and version != releases.current_version()
+    if version and get_runtime().release is not None:
+        releases.release_of(version)  # 400 malformed, 404 never published, 410 no longer kept
+    else:
+        version = ""
+    archived = bool(version) and version != releases.current_version()
     graph = releases.archived_description(version, iri) if archived else get_runtime().store.describe(iri)
     if not len(graph):
-        raise NotFound(f"no resource is known as <{iri}>" + (f" in release {version}" if archived else ""),
+        raise NotFound(f"no resource is known as <{iri}>" + (f" in release {version}" if version else ""),
                        hint="search the names at /search?q=… or ask the SPARQL endpoint at /sparql")
     response = document_response("id/" + local, explicit, lambda: graph, lambda: render_template(
-        "resource.html", **resource_view(iri, graph), archived=version if archived else None))
-    return releases.memento_headers(response, "id/" + local, version if archived else None)
+        "resource.html", **resource_view(iri, graph), archived=version if archived else None),
+        query=f"?release={version}" if version else "")
+    return releases.memento_headers(response, "id/" + local, version or None)
 
 
 def _graph_of(name: str, graph_iri) -> Graph:

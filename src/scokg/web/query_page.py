@@ -140,5 +140,8 @@ def render_query_page(query: str | None = None, answer=None, lang: str = "en", s
         elapsed=format_number(str(_elapsed_ms()), lang) if ran and _elapsed_ms() is not None else None,
         terms=url_for("query.terms", lang=lang), long_get=MAX_GET_URL, long_query=long_query, paging=paging,
         formats=OUTPUT_FORMATS)
-    tag = hashlib.sha256(repr((get_runtime().store.version, query, lang, status, request.method)).encode()).hexdigest()
-    return html_response(html, status=status, tag=tag[:24])
+    tag = hashlib.sha256(repr((get_runtime().store.version, query, lang, status, request.method, pinned)).encode())
+    response = html_response(html, status=status, tag=tag.hexdigest()[:24])
+    if ran and result is not None and release_version():
+        response.headers["X-Release"] = pinned or release_version()
+    return response

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import gzip
+import re
 from collections import OrderedDict
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from rdflib.namespace import DCTERMS, PROV, VOID
 from .. import formats
 from ..errors import BadRequest, NotFound, ScokgError
 from ..formats import PAGE_FORMATS, http_content_type
-from ..graph.releases import ReleaseInfo, in_force, kept_releases, read_changes, read_info
+from ..graph.releases import ReleaseInfo, in_force, kept_releases, read_changes, read_info, removed_releases
 from ..store.base import Answer
 from ..store.oneshot import run_pinned
 from ..store.oxigraph import OxigraphStore
@@ -35,12 +36,16 @@ from .dumps import SAFE_NAME, _safe_file, _send, _sha256
 from .html import html_response
 from .runtime import get_runtime
 from .serialize import serialize
+from .views import IRI_SAFE, data_iri
 
 bp = Blueprint("releases", __name__)
 ADMS = rdflib.Namespace("http://www.w3.org/ns/adms#")
 CS = rdflib.Namespace("http://purl.org/vocab/changeset/schema#")
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")  # a plain namespace: DCAT 3 terms (version, hasVersion)
-IMMUTABLE = "public, max-age=31536000, immutable"
+# not "public": the fast path would replay a whole body to a Range or If-Modified-Since request, and a stale Date
+IMMUTABLE = "max-age=31536000, immutable"
+VERSION = re.compile(r"^[0-9a-f]{16}$")
+EXPOSED = "Link, Memento-Datetime, X-Release, ETag"  # what a script in a page of another origin may read
 ARCHIVE_STORES = 2  # old releases' stores a worker keeps open
 
 
@@ -64,22 +69,26 @@ def kept() -> list[ReleaseInfo]:
     return kept_releases(releases_dir())
 
 
-def release_of(version: str) -> ReleaseInfo:
-    if not SAFE_NAME.match(version):
-        raise NotFound(f"no release {version!r}")
-    info = read_info(releases_dir() / version)
-    if info is None:
-        raise Gone(f"release {version} is not kept here (any more)",
+def release_of(version: str, releases_folder: Path | None = None, doing: str = "") -> ReleaseInfo:
+    """A kept release; 400 for what cannot be a version, 410 for one removed from here, 404 for one never
+    published here (the removed ones are remembered in ``releases/.removed``)."""
+    folder = releases_folder or releases_dir()
+    if not VERSION.match(version):
+        raise BadRequest("a release is named by 16 lowercase hexadecimal digits",
+                         hint="the kept releases are listed at /releases/")
+    info = read_info(folder / version)
+    if info is not None:
+        return info
+    if version in removed_releases(folder):
+        raise Gone(f"release {version} is no longer kept here{doing}",
                    hint="the kept releases are listed at /releases/; the current one at /dumps/")
-    return info
+    raise NotFound(f"no release {version} was published here", hint="the kept releases are listed at /releases/")
 
 
 def pinned_answer(releases_folder: Path, settings, version: str, text: str, select_type: str | None,
                   graph_type: str | None) -> Answer:
     """A query run again on a kept release (its own process, the same limits); 410 once it is no longer kept."""
-    if not SAFE_NAME.match(version) or read_info(releases_folder / version) is None:
-        raise Gone(f"release {version} is not kept here (any more): the query cannot run on it again",
-                   hint="run it on the current release (leave out release=)")
+    release_of(version, releases_folder, doing=": the query cannot run on it again")
     return run_pinned(releases_folder / version / "sources", text, select_type, graph_type, settings.max_rows,
                       settings.query_timeout, settings.executor_memory_limit)
 
@@ -110,8 +119,16 @@ def http_date(when: dt.datetime) -> str:
     return email.utils.format_datetime(when.astimezone(dt.UTC), usegmt=True)
 
 
-def timegate(rel: str):
-    """With Accept-Datetime: a 302 to the memento of the release in force at that time (RFC 7089, 4.1.1)."""
+def known_in(version: str, iri: str) -> bool:
+    """Whether a release (the current one, or a kept one) describes ``iri``."""
+    if version == current_version():
+        return bool(len(get_runtime().store.describe(iri)))
+    return bool(len(archived_description(version, iri)))
+
+
+def timegate(rel: str, iri: str):
+    """With Accept-Datetime: a 302 to the memento of the release in force at that time (RFC 7089, 4.1.1); 410
+    when that release is no longer kept, 404 when it did not describe the resource."""
     asked = request.headers.get("Accept-Datetime")
     if not asked or request.args.get("release"):
         return None
@@ -122,14 +139,22 @@ def timegate(rel: str):
                          "'Sun, 06 Nov 1994 08:49:37 GMT'") from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
-    chosen = in_force(kept(), when)
+    releases = kept()
+    chosen = in_force(releases, when)
     if chosen is None:
         return None
+    if chosen.published_at > when and chosen.previous:  # what was in force then has been removed
+        raise Gone(f"the release in force on {http_date(when)} is no longer kept here",
+                   hint=f"the oldest kept release is {chosen.version}, published {http_date(chosen.published_at)}")
+    if not known_in(chosen.version, iri):
+        raise NotFound(f"no resource is known as <{iri}> in release {chosen.version}, in force then")
     base = request.script_root + "/" + rel
     response = redirect(f"{base}?release={chosen.version}", code=302)
     response.headers["Vary"] = "accept-datetime"
-    response.headers["Link"] = f'<{base}>; rel="original", <{request.script_root}/timemap/{rel}>; rel="timemap"; ' \
-                               f'type="application/link-format"'
+    response.headers["Link"] = f'<{base}>; rel="original timegate", <{request.script_root}/timemap/{rel}>; ' \
+                               f'rel="timemap"; type="application/link-format"'
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED
     return response
 
 
@@ -144,16 +169,20 @@ def memento_headers(response: Response, rel: str, version: str | None) -> Respon
         response.headers["Vary"] = ", ".join(v for v in (response.headers.get("Vary"), "accept-datetime") if v)
     existing = response.headers.get("Link")
     response.headers["Link"] = ", ".join([existing, *links] if existing else links)
+    response.headers["Access-Control-Expose-Headers"] = EXPOSED
     return response
 
 
 @bp.get("/timemap/<path:rel>")
 def timemap(rel: str):
     """Every kept release's memento of a resource (application/link-format, RFC 7089 5)."""
-    if not rel.startswith("id/"):
+    if not rel.startswith("id/") or not IRI_SAFE.match(rel[3:]):
         raise NotFound("timemaps are kept for /id/ resources")
     base = request.script_root + "/" + rel
-    releases = sorted(kept(), key=lambda r: r.published)
+    iri = data_iri(rel)
+    releases = [r for r in sorted(kept(), key=lambda r: r.published) if known_in(r.version, iri)]
+    if not releases:
+        raise NotFound(f"no kept release describes <{iri}>")
     lines = [f'<{base}>; rel="original"', f'<{base}>; rel="timegate"',
              f'<{request.script_root}/timemap/{rel}>; rel="self"; type="application/link-format"']
     for n, r in enumerate(releases):
@@ -200,7 +229,7 @@ def releases_graph() -> rdflib.Graph:
                 g.add((dist, DCAT.byteSize, Literal(path.stat().st_size, datatype=XSD.nonNegativeInteger)))
         changes = read_changes(folder)
         for lang in ("en", "de"):
-            notes = [f"{c['change']} {c['kind']}: {c['words'][lang]}" for c in changes]
+            notes = [change_words(c, lang) for c in changes]
             if notes:
                 g.add((node, ADMS.versionNotes, Literal("\n".join(notes), lang=lang)))
         for c in changes:  # each change on its own, in the changeset vocabulary, for machines
@@ -212,8 +241,23 @@ def releases_graph() -> rdflib.Graph:
             if (subject := c.get("key", "").split(" ")[0]).startswith("<") and subject.endswith(">"):
                 g.add((change, CS.subjectOfChange, URIRef(subject[1:-1])))
             for lang in ("en", "de"):
-                g.add((change, CS.changeReason, Literal(f"{c['change']} {c['kind']}: {c['words'][lang]}", lang=lang)))
+                g.add((change, CS.changeReason, Literal(change_words(c, lang), lang=lang)))
     return g
+
+
+CHANGE_WORDS = {"added": "hinzugefügte", "changed": "geänderte", "removed": "entfernte"}
+KIND_WORDS = {"statement": "Aussage", "link": "Verknüpfung", "entity": "Entität", "quote": "Zitat", "file": "Datei",
+              "node": "Knoten"}
+
+
+def change_words(change: dict, lang: str) -> str:
+    """One change in a sentence of the language: 'changed statement: …', 'geänderte Aussage: …'."""
+    if lang == "de":
+        kind, what = change["change"], change["kind"]
+        head = f"{CHANGE_WORDS.get(kind, kind)} {KIND_WORDS.get(what, what)}"
+    else:
+        head = f"{change['change']} {change['kind']}"
+    return f"{head}: {change['words'][lang]}"
 
 
 def _negotiated(graph_fn, page_fn) -> Response:
@@ -245,7 +289,8 @@ def release_page(version: str):
     folder = releases_dir() / version
     files = sorted(p.name for p in (folder / "dumps").glob("*") if p.is_file() and SAFE_NAME.match(p.name))
     return _negotiated(releases_graph, lambda: render_template(
-        "release.html", info=info, changes=read_changes(folder), files=files, current=current_version()))
+        "release.html", info=info, changes=read_changes(folder), files=files, current=current_version(),
+        public=current_app.config["SCOKG_SETTINGS"].public_base))
 
 
 @bp.get("/releases/<version>/dumps/<name>")
@@ -254,4 +299,5 @@ def release_file(version: str, name: str):
     path = _safe_file(releases_dir() / version / "dumps", name)
     response = _send(path, http_content_type(name), _sha256(path))
     response.headers["Cache-Control"] = IMMUTABLE
+    response.headers.pop("Expires", None)  # send_file's, from the short max-age of the current dumps
     return response

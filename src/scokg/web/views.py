@@ -7,6 +7,7 @@ naming and linking things.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -19,6 +20,14 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 from ..namespaces import BASE, PREFIXES, SCO
 from .i18n import IRI_NAMES, LABEL_OVERRIDES, LANGS, LANGUAGE_NAMES, UI, format_date, format_number, property_name
 from .runtime import cached
+
+IRI_SAFE = re.compile(r'^[^\x00-\x20<>"{}|^`\\]+$')  # what a path may hold to be part of an IRI
+
+
+def data_iri(rel: str) -> str:
+    """The data's IRI for a request path relative to the root ('id/almaty')."""
+    return BASE + rel
+
 
 LABEL_PROPS = (SKOS.prefLabel, RDFS.label)
 # what else names a thing in a page's own graph (the dataset's publisher, a document)
