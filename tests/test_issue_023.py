@@ -83,6 +83,38 @@ def test_both_releases_are_listed_and_their_files_served_for_good(two_releases):
     assert refused.status_code == 400 and len(refused.data) < 1000  # the value is not echoed back
 
 
+def test_the_dataset_names_its_releases_and_their_files_by_media_type_iris(two_releases):
+    """/dataset and /releases/ describe one dataset wherever the server answers (its public URL is not its IRI);
+    the dataset points at every kept release and the current one (DCAT 3); a file's media type is an IANA IRI
+    (DCAT's range is dcterms:MediaType), its gzip a compression format, as in the VoID of /dataset."""
+    _app, first, second, instance = two_releases
+    elsewhere = create_app(make_settings(root=str(instance.parent / "copy"), instance=str(instance),
+                                         query_workers=1, public_url="https://mirror.example/scokg/"))
+    try:
+        client = elsewhere.test_client()
+        void = rdflib.Graph().parse(data=client.get("/dataset", headers={"Accept": "text/turtle"}).data,
+                                    format="turtle")
+        releases = rdflib.Graph().parse(data=client.get("/releases/", headers={"Accept": "text/turtle"}).data,
+                                        format="turtle")
+    finally:
+        elsewhere.extensions["scokg"].runtime.close()
+    dataset = rdflib.URIRef("https://w3id.org/scokg/dataset")
+    assert (dataset, rdflib.RDF.type, rdflib.URIRef("http://rdfs.org/ns/void#Dataset")) in void
+    node = {v: rdflib.URIRef(f"https://mirror.example/scokg/releases/{v}/") for v in (first, second)}
+    assert set(void.objects(dataset, DCAT.hasVersion)) == set(node.values())
+    assert set(releases.objects(dataset, DCAT.hasVersion)) == set(node.values())
+    assert list(void.objects(dataset, DCAT.hasCurrentVersion)) == [node[second]]
+    iana = "http://www.iana.org/assignments/media-types/"
+    for g in (void, releases):
+        types = {str(d).rsplit("/", 1)[-1]: m for d, m in g.subject_objects(DCAT.mediaType)}
+        assert types and all(isinstance(m, rdflib.URIRef) and str(m).startswith(iana) for m in types.values())
+    files = {str(d).rsplit("/", 1)[-1]: d for d in releases.subjects(DCAT.mediaType, None)
+             if f"/releases/{second}/" in str(d)}
+    assert releases.value(files["scokg.nt.gz"], DCAT.mediaType) == rdflib.URIRef(iana + "application/n-triples")
+    assert releases.value(files["scokg.nt.gz"], DCAT.compressFormat) == rdflib.URIRef(iana + "application/gzip")
+    assert releases.value(files["scokg.ttl"], DCAT.mediaType) == rdflib.URIRef(iana + "text/turtle")
+
+
 def test_the_changelog_names_the_change_in_both_languages(two_releases):
     app, first, second, _ = two_releases
     client = app.test_client()

@@ -71,8 +71,8 @@ class Settings:
     queue_depth: int = _setting(8, "Heavy queries that may wait for a busy executor in each worker (each holds a "
                                 "request thread, no executor); more are turned away at once with 503 and "
                                 "Retry-After.")
-    queue_wait: float = _setting(1.0, "Seconds a heavy query may wait for a free executor before a 503 with "
-                                 "Retry-After.")
+    queue_wait: float = _setting(3.0, "Seconds a heavy query may wait for a free executor before a 503 with "
+                                 "Retry-After (the wait counts against its query_timeout).")
     client_share: int = _setting(0, "Heavy queries one client address may have running or waiting in a worker "
                                  "while another client has heavy queries there too (429 with Retry-After beyond; a "
                                  "client alone may use every executor and the queue); 0: as many as there are "

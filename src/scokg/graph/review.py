@@ -12,6 +12,9 @@ sets of items in words (``scokg diff``, the gate's messages, a release's changel
 ['changed']
 >>> changes([old], [new])[0].details
 ['object: <urn:b> → <urn:c>']
+>>> describe_change(make_item("entity", "<urn:a>", {"triples": ["<urn:p> 1", "<urn:q> 2"]}),
+...                 make_item("entity", "<urn:a>", {"triples": ["<urn:p> 1", "<urn:q> 3"]}))
+['triples no longer: <urn:q> 2', 'triples now: <urn:q> 3']
 """
 
 from __future__ import annotations
@@ -136,6 +139,11 @@ def describe_change(before: Item | None, after: Item) -> list[str]:
     for name in sorted(set(a) | set(b)):
         if name == "quotes":
             out += _quote_changes(a.get(name) or [], b.get(name) or [])
+        elif isinstance(a.get(name), list) and isinstance(b.get(name), list):
+            # an entity's triples: the ones that went and came, not two long lists to compare by eye
+            went = [v for v in a[name] if v not in b[name]]
+            came = [v for v in b[name] if v not in a[name]]
+            out += [f"{name} no longer: {_show(v)}" for v in went] + [f"{name} now: {_show(v)}" for v in came]
         elif a.get(name) != b.get(name):
             out.append(f"{name}: {_show(a.get(name))} → {_show(b.get(name))}")
     return out or ["(re-reviewed content)"]

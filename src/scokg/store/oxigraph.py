@@ -181,6 +181,9 @@ def _disk_store(release: Release) -> Path:
         tmp = release.folder / f".store-{time.time_ns()}"
         writable = open_sources(list(release.files), tmp)
         writable.flush()
+        # the bulk loader leaves many overlapping files; compacted, an on-disk scan is about twice as fast (at 1M
+        # triples: label search 0.56 s → 0.29 s) for about a second more at the start
+        writable.optimize()
         del writable  # closes the database before it is renamed and reopened read-only
         shutil.rmtree(path, ignore_errors=True)
         tmp.rename(path)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import Blueprint, Response, current_app, render_template, request
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from .. import formats
 from ..errors import NotFound
@@ -153,11 +153,33 @@ def shapes(ext: str | None = None):
 
 
 def dataset_graph() -> Graph:
-    """VoID + DCAT for this server: counts cached per release, files from the dumps folder."""
+    """VoID + DCAT for this server: counts cached per release, files from the dumps folder, and the releases
+    kept here as its versions (DCAT 3), so that a citation can name the one it used."""
     files = dump_files()
     public = _settings().public_base
-    key = f"dataset-graph:{public}:{hashlib.sha256(repr(files).encode()).hexdigest()[:12]}"
-    return cached(key, lambda store: describe_dataset(stats(), files, public))
+    versions = [info.version for info in _kept_releases()]
+    key = f"dataset-graph:{public}:{hashlib.sha256(repr((files, versions)).encode()).hexdigest()[:12]}"
+    return cached(key, lambda store: _with_versions(describe_dataset(stats(), files, public), public, versions))
+
+
+def _kept_releases():
+    try:
+        return releases.kept()
+    except NotFound:  # a remote store: its releases are published where it was loaded from
+        return []
+
+
+def _with_versions(g: Graph, public: str, versions: list[str]) -> Graph:
+    dataset = URIRef(BASE + "dataset")
+    current = releases.current_version()
+    g.bind("dcat", releases.DCAT, replace=True)
+    for version in versions:
+        node = URIRef(f"{public}releases/{version}/")
+        g.add((dataset, releases.DCAT.hasVersion, node))
+        if version == current:
+            g.add((dataset, releases.DCAT.hasCurrentVersion, node))
+            g.add((dataset, releases.DCAT.version, Literal(version)))
+    return g
 
 
 @bp.get("/dataset")

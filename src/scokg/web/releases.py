@@ -26,7 +26,8 @@ from rdflib.namespace import DCTERMS, PROV, VOID
 
 from .. import formats
 from ..errors import BadRequest, NotFound, ScokgError
-from ..formats import PAGE_FORMATS, http_content_type
+from ..formats import PAGE_FORMATS, http_content_type, published_media_type
+from ..graph.metadata import DATASET, IANA
 from ..graph.releases import ReleaseInfo, in_force, kept_releases, read_changes, read_info, removed_releases
 from ..store.base import Answer
 from ..store.oneshot import run_pinned
@@ -204,7 +205,7 @@ def releases_graph() -> rdflib.Graph:
     g.bind("adms", ADMS)
     g.bind("cs", CS)
     g.bind("void", VOID)
-    whole = URIRef(public + "dataset")
+    whole = DATASET  # the one the VoID at /dataset describes, wherever this server answers
     for info in kept():
         node = URIRef(f"{public}releases/{info.version}/")
         g.add((node, RDF.type, DCAT.Dataset))
@@ -225,7 +226,9 @@ def releases_graph() -> rdflib.Graph:
                 g.add((node, DCAT.distribution, dist))
                 g.add((dist, RDF.type, DCAT.Distribution))
                 g.add((dist, DCAT.downloadURL, dist))
-                g.add((dist, DCAT.mediaType, Literal(http_content_type(path.name).split(";")[0])))
+                g.add((dist, DCAT.mediaType, URIRef(IANA + published_media_type(path.name))))
+                if path.name.endswith(".gz"):
+                    g.add((dist, DCAT.compressFormat, URIRef(IANA + "application/gzip")))
                 g.add((dist, DCAT.byteSize, Literal(path.stat().st_size, datatype=XSD.nonNegativeInteger)))
         changes = read_changes(folder)
         for lang in ("en", "de"):
