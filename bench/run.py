@@ -266,6 +266,13 @@ def estimated_hits(shape: workload.Shape, mode: str, seen: set[int], ks: list[in
     return hits / len(ks) if ks else 0.0
 
 
+def settle(run: dict) -> None:
+    """When wrk stops, the requests it had in flight are dropped by the client but still run on the server (no
+    server here learns that its client left): let them end, so that the next run starts on an idle server and is
+    not charged for the last one's orphans (scokg's bounded queue turned them into fast 503s)."""
+    time.sleep(min(10.0, run["max_ms"] / 1000) if run["max_ms"] > 50 else 0)
+
+
 def drive(server: srv.Server, shape: workload.Shape, spec: Path, method: str, mode: str, args,
           seen: set[int]) -> dict:
     """Warm-up, then the timed run; `seen` holds the combinations this server was already sent for this shape."""
@@ -274,8 +281,10 @@ def drive(server: srv.Server, shape: workload.Shape, spec: Path, method: str, mo
     warm_offset, offset = (regions[method, "warm-up"], regions[method, "timed"]) if mode == "varied" else (0, 0)
     warm = workload.wrk(server.host, server.path, spec, method, mode, args.warmup, args.clients, threads, warm_offset)
     estimated_hits(shape, mode, seen, workload.sent(warm["counts"], threads, warm_offset))
+    settle(warm)
     before = srv.metrics(server) if server.name.startswith("scokg") else None
     run = workload.wrk(server.host, server.path, spec, method, mode, args.seconds, args.clients, threads, offset)
+    settle(run)
     after = srv.metrics(server) if before is not None else None
     ks = workload.sent(run["counts"], threads, offset)
     e = run["errors"]

@@ -268,3 +268,17 @@ def test_the_app_reports_a_failing_store_as_502():
         finally:
             app.extensions["scokg"].runtime.close()
     assert r.status_code == 502 and r.get_json()["ok"] is False
+
+
+def test_a_release_store_on_disk_is_compacted_and_closes_read_only_without_an_error(tmp_path):
+    """The on-disk store a server opens is built, compacted and reopened read-only; closing it at exit must not
+    raise (pyoxigraph 0.5 refuses a flush on a read-only store with RuntimeError, seen as a traceback at every
+    stop of a big server)."""
+    import pyoxigraph as ox
+
+    from scokg.store.oxigraph import OxigraphStore
+
+    build_store(ROOT, tmp_path / "store").close()
+    read_only = OxigraphStore(ox.Store.read_only(str(tmp_path / "store")), "test")
+    assert read_only.count() > 0
+    read_only.close()

@@ -146,7 +146,7 @@ class OxigraphStore(QueryMethods):
     def close(self) -> None:
         flush = getattr(self._store, "flush", None)
         if flush is not None:
-            with contextlib.suppress(OSError):  # read-only stores cannot flush
+            with contextlib.suppress(OSError, RuntimeError):  # read-only stores cannot flush (RuntimeError in 0.5)
                 flush()
 
 
