@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import tempfile
@@ -97,6 +98,24 @@ def browser_or_skip():
     if os.environ.get("SCOKG_REQUIRE_BROWSER"):
         pytest.fail("Chromium is required (SCOKG_REQUIRE_BROWSER=1) but not installed")
     pytest.skip("Chromium is not installed (apt-get install chromium)")
+
+
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@contextlib.contextmanager
+def live_chromium(app):
+    """(server, browser): the app on 127.0.0.1 and a headless Chromium; skips where Chromium is absent."""
+    executable = browser_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with LiveServer(app) as server, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, timeout=30_000)
+        try:
+            yield server, browser
+        finally:
+            browser.close()
 
 
 # The W3C suites' pass counts, printed at the end of the run. Here, not in tests/w3c/conftest.py: pytest-xdist's

@@ -12,8 +12,8 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import LiveServer, browser_or_skip
-from test_browser_pages import ARGS, WIDTHS
+from conftest import live_chromium
+from test_browser_pages import WIDTHS
 
 pytestmark = pytest.mark.browser
 # Words that mark English prose (and are not German words); two of them in one text node is English
@@ -36,15 +36,8 @@ BOXES = """() => {
 
 @pytest.fixture(scope="module")
 def browser(app):
-    executable = browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with LiveServer(app) as server, sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=executable, args=ARGS, timeout=30_000)
-        try:
-            yield server, chromium
-        finally:
-            chromium.close()
+    with live_chromium(app) as both:
+        yield both
 
 
 @pytest.fixture()

@@ -14,14 +14,12 @@ from urllib.parse import quote
 import pytest
 import rdflib
 
-from conftest import LiveServer, browser_or_skip
+from conftest import live_chromium
 from page_support import files_graph, local
 from scokg.namespaces import GEO, SCO
 from scokg.web.examples import load_examples
 
 pytestmark = pytest.mark.browser
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 AXE = Path(__file__).resolve().parent / "support" / "axe" / "axe.min.js"
 AXE_VERSION = "4.14.1"
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
@@ -47,15 +45,8 @@ def pages(app) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def chromium(app):
-    executable = browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with LiveServer(app) as server, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=ARGS, timeout=30_000)
-        try:
-            yield server, browser
-        finally:
-            browser.close()
+    with live_chromium(app) as both:
+        yield both
 
 
 def offline_context(browser, server, width: str, lang: str, log: dict):

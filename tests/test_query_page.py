@@ -11,15 +11,13 @@ from urllib.parse import quote
 import pytest
 
 from competency_support import expected_answer
-from conftest import LiveServer, browser_or_skip
+from conftest import live_chromium
 from page_support import text
 from scokg.namespaces import PREFIXES
 from scokg.web.examples import load_examples
 from scokg.web.query_page import MAX_GET_URL
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 EXAMPLES = {e.name: e for e in load_examples()}
 
 
@@ -191,45 +189,38 @@ def test_a_cut_result_says_so_on_the_page(tiny_copy):
 def test_a_reader_completes_runs_and_shares_a_query_in_chromium(app):
     """The editor completes a term by its name and adds its PREFIX line; Ctrl+Enter runs the query; a query too long
     for a GET URL goes by POST and its short link works."""
-    executable = browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with LiveServer(app) as server, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=ARGS, timeout=30_000)
-        try:
-            page = browser.new_page(locale="en-GB")
-            page.set_default_timeout(10_000)
-            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server.url)
-                       else route.abort())
-            page.goto(server.url + "/sparql")
-            page.wait_for_selector(".cm-editor .cm-content")
-            assert not page.locator("#query").is_visible(), "the editor replaces the textarea"
-            editor = page.locator(".cm-content")
-            editor.click()
-            page.keyboard.press("Control+a")
-            page.keyboard.type("SELECT ?p ?o WHERE { ")
-            page.keyboard.type("id:alm")
-            # the keyword list of the earlier typing may still be open while the terms load: wait for the terms'
-            page.locator(".cm-tooltip-autocomplete").filter(has_text="Almaty").wait_for()
-            page.keyboard.press("Enter")
-            page.keyboard.type(" ?p ?o }")
-            assert "PREFIX id: <https://w3id.org/scokg/id/>" in editor.inner_text()
+    with live_chromium(app) as (server, browser):
+        page = browser.new_page(locale="en-GB")
+        page.set_default_timeout(10_000)
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server.url)
+                   else route.abort())
+        page.goto(server.url + "/sparql")
+        page.wait_for_selector(".cm-editor .cm-content")
+        assert not page.locator("#query").is_visible(), "the editor replaces the textarea"
+        editor = page.locator(".cm-content")
+        editor.click()
+        page.keyboard.press("Control+a")
+        page.keyboard.type("SELECT ?p ?o WHERE { ")
+        page.keyboard.type("id:alm")
+        # the keyword list of the earlier typing may still be open while the terms load: wait for the terms'
+        page.locator(".cm-tooltip-autocomplete").filter(has_text="Almaty").wait_for()
+        page.keyboard.press("Enter")
+        page.keyboard.type(" ?p ?o }")
+        assert "PREFIX id: <https://w3id.org/scokg/id/>" in editor.inner_text()
+        page.keyboard.press("Control+Enter")
+        page.wait_for_selector("table.results")
+        assert "Almaty" in page.inner_text("table.results")
+        # a long query goes by POST, and the page offers a short link
+        page.goto(server.url + "/sparql")
+        page.wait_for_selector(".cm-editor .cm-content")
+        long_query = "# " + "y" * 3000 + "\nASK { ?s ?p ?o }"
+        page.locator(".cm-content").click()
+        page.keyboard.press("Control+a")
+        page.keyboard.insert_text(long_query)
+        with page.expect_request(lambda req: req.url.endswith("/sparql") and req.method == "POST"):
             page.keyboard.press("Control+Enter")
-            page.wait_for_selector("table.results")
-            assert "Almaty" in page.inner_text("table.results")
-            # a long query goes by POST, and the page offers a short link
-            page.goto(server.url + "/sparql")
-            page.wait_for_selector(".cm-editor .cm-content")
-            long_query = "# " + "y" * 3000 + "\nASK { ?s ?p ?o }"
-            page.locator(".cm-content").click()
-            page.keyboard.press("Control+a")
-            page.keyboard.insert_text(long_query)
-            with page.expect_request(lambda req: req.url.endswith("/sparql") and req.method == "POST"):
-                page.keyboard.press("Control+Enter")
-            page.wait_for_selector("p.boolean")
-            share = page.get_attribute("#share-link", "href")
-            assert share and share.startswith("/query/")
-            page.goto(server.url + share)
-            assert page.inner_text("p.boolean") == "true"
-        finally:
-            browser.close()
+        page.wait_for_selector("p.boolean")
+        share = page.get_attribute("#share-link", "href")
+        assert share and share.startswith("/query/")
+        page.goto(server.url + share)
+        assert page.inner_text("p.boolean") == "true"

@@ -9,14 +9,12 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from conftest import LiveServer, browser_or_skip
+from conftest import live_chromium
 from scokg.config import load_settings
 from scokg.web.app import create_app
 from wikidata_support import SilentServer
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 LABELS = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
 # Pages that show the payloads as text (so the browser test sees them arrive, escaped).
@@ -88,34 +86,27 @@ def _without_csp(route):
 @pytest.mark.browser
 @pytest.mark.parametrize("csp", [True, False], ids=["with-csp", "escaping-alone"])
 def test_no_script_from_the_data_runs_in_a_browser(hostile_app, csp):
-    executable = browser_or_skip()
-    from playwright.sync_api import sync_playwright
-
     dialogs = []
-    with LiveServer(hostile_app) as server, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=ARGS, timeout=30_000)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(10_000)
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.route("https://**/*", lambda route: route.abort())
-            if not csp:
-                page.route(server.url + "/**", _without_csp)
-                # control: without a CSP an unescaped payload does run here, so the checks below can fail
-                page.set_content('<img src="data:," onerror="window.__pwned=0">')
-                page.wait_for_function("typeof window.__pwned !== 'undefined'")
-            for path in HOSTILE_PAGES:
-                response = page.goto(server.url + path)
-                page.wait_for_load_state("load")
-                assert ("content-security-policy" in response.headers) is csp, path
-                for link in page.locator("a").all()[:40]:
-                    href = link.get_attribute("href") or ""
-                    assert not href.lower().startswith("javascript:"), (path, href)
-                assert page.evaluate("typeof window.__pwned") == "undefined", path
-                if path in SHOWING:
-                    assert "window.__pwned" in page.inner_text("body"), (path, "the payload should show as text")
-        finally:
-            browser.close()
+    with live_chromium(hostile_app) as (server, browser):
+        page = browser.new_page()
+        page.set_default_timeout(10_000)
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.route("https://**/*", lambda route: route.abort())
+        if not csp:
+            page.route(server.url + "/**", _without_csp)
+            # control: without a CSP an unescaped payload does run here, so the checks below can fail
+            page.set_content('<img src="data:," onerror="window.__pwned=0">')
+            page.wait_for_function("typeof window.__pwned !== 'undefined'")
+        for path in HOSTILE_PAGES:
+            response = page.goto(server.url + path)
+            page.wait_for_load_state("load")
+            assert ("content-security-policy" in response.headers) is csp, path
+            for link in page.locator("a").all()[:40]:
+                href = link.get_attribute("href") or ""
+                assert not href.lower().startswith("javascript:"), (path, href)
+            assert page.evaluate("typeof window.__pwned") == "undefined", path
+            if path in SHOWING:
+                assert "window.__pwned" in page.inner_text("body"), (path, "the payload should show as text")
     assert dialogs == []
 
 
