@@ -78,6 +78,11 @@ def test_both_releases_are_listed_and_their_files_served_for_good(two_releases):
     assert str(new.value(rdflib.URIRef(MEETING), year)) == "2022"
     assert client.get("/dumps/", headers={"Accept": "application/json"}).get_json()["release"] == second
     assert client.get("/releases/0000000000000000/dumps/scokg.ttl").status_code == 404  # never published here
+    for folder in (f"/releases/{first}/dumps/", f"/releases/{first}/dumps"):  # a release's files: on its page
+        moved = client.get(folder)
+        assert moved.status_code == 301 and moved.headers["Location"].endswith(f"/releases/{first}/")
+        assert "scokg.ttl" in client.get(moved.headers["Location"]).get_data(as_text=True)
+    assert client.get("/releases/0000000000000000/dumps/").status_code == 404
     assert client.get("/releases/../dumps/scokg.ttl").status_code in (400, 404)
     refused = client.get("/releases/" + "x" * 5000 + "/")
     assert refused.status_code == 400 and len(refused.data) < 1000  # the value is not echoed back

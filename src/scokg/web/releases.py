@@ -296,6 +296,14 @@ def release_page(version: str):
         public=current_app.config["SCOKG_SETTINGS"].public_base))
 
 
+@bp.get("/releases/<version>/dumps/")
+@bp.get("/releases/<version>/dumps")
+def release_files(version: str):
+    """The folder of a release's files is listed on the release's own page (as /dumps/ lists the current one's)."""
+    release_of(version)
+    return redirect(f"{request.script_root}/releases/{version}/", code=301)
+
+
 @bp.get("/releases/<version>/dumps/<name>")
 def release_file(version: str, name: str):
     release_of(version)
