@@ -110,6 +110,8 @@ class Master:
         if old_runtime.store.version != fresh.extensions["scokg"].runtime.store.version:
             old_runtime.metrics.release.labels(version=old_runtime.store.version).set(0)
         old_runtime.close()  # the master's copy; the workers hold their own until granian replaces them
+        del old, old_runtime
+        release_freed_memory()  # the new workers fork from here
         log.warning("reloaded: workers now take release %s", fresh.extensions["scokg"].runtime.store.version)
         self.announce_when_ready()
 
