@@ -82,7 +82,7 @@ class Settings:
                                           "0: no cap.")
     executor_memory: int = _setting(32 << 20, "Bytes of private memory a query executor may gain (a big scan's "
                                     "leftovers) before it is replaced by a fresh one after its answer; 0: never.")
-    cache_bytes: int = _setting(64 << 20, "Bytes of answers and pages each worker keeps in its cache (0 disables "
+    cache_bytes: int = _setting(32 << 20, "Bytes of answers and pages each worker keeps in its cache (0 disables "
                                 "it); one entry may take an eighth.")
     cache_max_age: int = _setting(300, "Cache-Control max-age, in seconds, of query and resource responses.")
     update_token: str = _setting("", "Bearer token that enables SPARQL Update; empty means read-only.",
