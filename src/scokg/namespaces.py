@@ -19,6 +19,7 @@ WDT = Namespace("http://www.wikidata.org/prop/direct/")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SCHEMA = Namespace("https://schema.org/")
 GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+DCAT3 = Namespace(str(DCAT))  # open: DCAT 3 terms (version, hasVersion, hasCurrentVersion) rdflib's DCAT lacks
 ORG = Namespace("http://www.w3.org/ns/org#")
 
 # Prefixes offered to clients (query page, Turtle output); order is the display order.

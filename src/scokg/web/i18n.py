@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import re
 
-from rdflib import URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, VOID
 
-from ..namespaces import GEO, SCHEMA
+from ..namespaces import DCAT3, GEO, SCHEMA
 
 LANGS = ("en", "de")
-DCAT3 = "http://www.w3.org/ns/dcat#"  # DCAT 3 terms rdflib's closed namespace lacks
 LANGUAGE_NAMES = {"en": {"en": "English", "de": "German"}, "de": {"en": "Englisch", "de": "Deutsch"}}
 # What a quote's source is called under it, by the quote's language
 ARTICLE_NAMES = {"en": {"en": "English article", "de": "German article"},
@@ -153,9 +151,8 @@ PROPERTY_NAMES = {
     PROV.wasQuotedFrom: ("quoted from", "zitiert aus"), DCAT.downloadURL: ("download", "Download"),
     DCAT.mediaType: ("media type", "Medientyp"), DCAT.keyword: ("keyword", "Schlagwort"),
     DCAT.landingPage: ("landing page", "Startseite"), DCAT.distribution: ("distribution", "Distribution"),
-    URIRef(DCAT3 + "hasVersion"): ("release", "Version"),
-    URIRef(DCAT3 + "hasCurrentVersion"): ("current release", "aktuelle Version"),
-    URIRef(DCAT3 + "version"): ("version number", "Versionsnummer"),
+    DCAT3.hasVersion: ("release", "Version"), DCAT3.hasCurrentVersion: ("current release", "aktuelle Version"),
+    DCAT3.version: ("version number", "Versionsnummer"),
     DCAT.compressFormat: ("compressed as", "komprimiert als"),
     FOAF.homepage: ("home page", "Homepage"), FOAF.name: ("name", "Name"),
     GEO.lat: ("latitude", "Breite"), GEO.long: ("longitude", "Länge"), SCHEMA.name: ("name", "Name"),

@@ -22,7 +22,7 @@ from .. import formats
 from ..errors import NotFound
 from ..formats import PAGE_FORMATS
 from ..graph.metadata import dataset_stats, describe_dataset
-from ..namespaces import BASE, ONTOLOGY_GRAPH, SHAPES_GRAPH
+from ..namespaces import BASE, DCAT3, ONTOLOGY_GRAPH, SHAPES_GRAPH
 from . import conneg, releases, views
 from .dataset_view import dataset_view
 from .dumps import dump_files
@@ -172,13 +172,13 @@ def _kept_releases():
 def _with_versions(g: Graph, public: str, versions: list[str]) -> Graph:
     dataset = URIRef(BASE + "dataset")
     current = releases.current_version()
-    g.bind("dcat", releases.DCAT, replace=True)
+    g.bind("dcat", DCAT3, replace=True)
     for version in versions:
-        node = URIRef(f"{public}releases/{version}/")
-        g.add((dataset, releases.DCAT.hasVersion, node))
+        node = releases.release_node(public, version)
+        g.add((dataset, DCAT3.hasVersion, node))
         if version == current:
-            g.add((dataset, releases.DCAT.hasCurrentVersion, node))
-            g.add((dataset, releases.DCAT.version, Literal(version)))
+            g.add((dataset, DCAT3.hasCurrentVersion, node))
+            g.add((dataset, DCAT3.version, Literal(version)))
     return g
 
 

@@ -18,6 +18,7 @@ from . import conneg
 from .examples import load_examples, localise
 from .html import html_response
 from .i18n import format_number
+from .releases import current_version
 from .result_charts import page_of
 from .results_view import result_view, syntax_error, with_known_prefixes
 from .runtime import get_runtime
@@ -94,11 +95,6 @@ def share_link(query: str, release: str | None = None) -> str | None:
     return url_for("query.shared", key=key)
 
 
-def release_version() -> str | None:
-    release = get_runtime().release
-    return release.version if release is not None else None
-
-
 def _elapsed_ms() -> int | None:
     started = g.get("scokg_started")
     return round((time.perf_counter() - started) * 1000) if started else None
@@ -112,6 +108,7 @@ def render_query_page(query: str | None = None, answer=None, lang: str = "en", s
                  "href": run_link(e.query_for(lang)), "federated": e.federated} for e in load_examples()]
     result = result_view(answer, lang) if answer is not None else None
     ran = query is not None and not pending
+    current = current_version() or None  # the release this server answers from (none for a remote store)
     downloads = []
     long_query = ran and len(run_link(query or "")) > MAX_GET_URL
     if ran and result is not None:
@@ -134,14 +131,14 @@ def render_query_page(query: str | None = None, answer=None, lang: str = "en", s
     html = render_template(
         "query.html", query=query if query is not None else default_query(lang), ran=ran, result=result,
         examples=examples, pending=pending, downloads=downloads, endpoint=url_for("sparql.endpoint"),
-        share=share_link(query or "", pinned or release_version()) if ran and result is not None else None,
-        pinned=pinned, current_release=release_version(),
+        share=share_link(query or "", pinned or current) if ran and result is not None else None,
+        pinned=pinned, current_release=current,
         error=error, syntax=syntax, fixed_link=run_link(fixed) if fixed else None, count=count,
         elapsed=format_number(str(_elapsed_ms()), lang) if ran and _elapsed_ms() is not None else None,
         terms=url_for("query.terms", lang=lang), long_get=MAX_GET_URL, long_query=long_query, paging=paging,
         formats=OUTPUT_FORMATS)
     tag = hashlib.sha256(repr((get_runtime().store.version, query, lang, status, request.method, pinned)).encode())
     response = html_response(html, status=status, tag=tag.hexdigest()[:24])
-    if ran and result is not None and release_version():
-        response.headers["X-Release"] = pinned or release_version()
+    if ran and result is not None and current:
+        response.headers["X-Release"] = pinned or current
     return response

@@ -29,6 +29,7 @@ from ..errors import BadRequest, NotFound, ScokgError
 from ..formats import PAGE_FORMATS, http_content_type, published_media_type
 from ..graph.metadata import DATASET, IANA
 from ..graph.releases import ReleaseInfo, in_force, kept_releases, read_changes, read_info, removed_releases
+from ..namespaces import DCAT3 as DCAT
 from ..store.base import Answer
 from ..store.oneshot import run_pinned
 from ..store.oxigraph import OxigraphStore
@@ -42,7 +43,6 @@ from .views import IRI_SAFE, data_iri
 bp = Blueprint("releases", __name__)
 ADMS = rdflib.Namespace("http://www.w3.org/ns/adms#")
 CS = rdflib.Namespace("http://purl.org/vocab/changeset/schema#")
-DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")  # a plain namespace: DCAT 3 terms (version, hasVersion)
 # not "public": the fast path would replay a whole body to a Range or If-Modified-Since request, and a stale Date
 IMMUTABLE = "max-age=31536000, immutable"
 VERSION = re.compile(r"^[0-9a-f]{16}$")
@@ -68,6 +68,11 @@ def current_version() -> str:
 
 def kept() -> list[ReleaseInfo]:
     return kept_releases(releases_dir())
+
+
+def release_node(public: str, version: str) -> URIRef:
+    """A release as a dcat:Dataset: its page on this server."""
+    return URIRef(f"{public}releases/{version}/")
 
 
 def release_of(version: str, releases_folder: Path | None = None, doing: str = "") -> ReleaseInfo:
@@ -149,11 +154,9 @@ def timegate(rel: str, iri: str):
                    hint=f"the oldest kept release is {chosen.version}, published {http_date(chosen.published_at)}")
     if not known_in(chosen.version, iri):
         raise NotFound(f"no resource is known as <{iri}> in release {chosen.version}, in force then")
-    base = request.script_root + "/" + rel
-    response = redirect(f"{base}?release={chosen.version}", code=302)
+    response = redirect(f"{request.script_root}/{rel}?release={chosen.version}", code=302)
     response.headers["Vary"] = "accept-datetime"
-    response.headers["Link"] = f'<{base}>; rel="original timegate", <{request.script_root}/timemap/{rel}>; ' \
-                               f'rel="timemap"; type="application/link-format"'
+    response.headers["Link"] = ", ".join(_memento_links(rel))
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Expose-Headers"] = EXPOSED
     return response
@@ -161,9 +164,7 @@ def timegate(rel: str, iri: str):
 
 def memento_headers(response: Response, rel: str, version: str | None) -> Response:
     """Link to the original, the timegate and the timemap; a memento says when it was the release."""
-    base = request.script_root + "/" + rel
-    links = [f'<{base}>; rel="original timegate"',
-             f'<{request.script_root}/timemap/{rel}>; rel="timemap"; type="application/link-format"']
+    links = _memento_links(rel)
     if version:
         response.headers["Memento-Datetime"] = http_date(release_of(version).published_at)
     else:
@@ -172,6 +173,11 @@ def memento_headers(response: Response, rel: str, version: str | None) -> Respon
     response.headers["Link"] = ", ".join([existing, *links] if existing else links)
     response.headers["Access-Control-Expose-Headers"] = EXPOSED
     return response
+
+
+def _memento_links(rel: str) -> list[str]:
+    return [f'<{request.script_root}/{rel}>; rel="original timegate"',
+            f'<{request.script_root}/timemap/{rel}>; rel="timemap"; type="application/link-format"']
 
 
 @bp.get("/timemap/<path:rel>")
@@ -207,7 +213,7 @@ def releases_graph() -> rdflib.Graph:
     g.bind("void", VOID)
     whole = DATASET  # the one the VoID at /dataset describes, wherever this server answers
     for info in kept():
-        node = URIRef(f"{public}releases/{info.version}/")
+        node = release_node(public, info.version)
         g.add((node, RDF.type, DCAT.Dataset))
         g.add((node, RDF.type, VOID.Dataset))
         g.add((whole, DCAT.hasVersion, node))
@@ -216,13 +222,13 @@ def releases_graph() -> rdflib.Graph:
         g.add((node, DCTERMS.issued, Literal(info.published, datatype=XSD.dateTime)))
         g.add((node, VOID.triples, Literal(info.triples)))
         if info.previous:
-            previous = URIRef(f"{public}releases/{info.previous}/")
+            previous = release_node(public, info.previous)
             g.add((node, DCAT.previousVersion, previous))
             g.add((node, PROV.wasRevisionOf, previous))
         folder = releases_dir() / info.version
         for path in sorted((folder / "dumps").glob("*")):
             if path.is_file() and SAFE_NAME.match(path.name):
-                dist = URIRef(f"{public}releases/{info.version}/dumps/{path.name}")
+                dist = URIRef(f"{node}dumps/{path.name}")
                 g.add((node, DCAT.distribution, dist))
                 g.add((dist, RDF.type, DCAT.Distribution))
                 g.add((dist, DCAT.downloadURL, dist))
@@ -274,11 +280,13 @@ def _negotiated(graph_fn, page_fn) -> Response:
 
 @bp.get("/releases/")
 def index():
-    releases = kept()
-    current = current_version()
-    rows = [{"info": r, "changes": len(read_changes(releases_dir() / r.version)), "current": r.version == current}
-            for r in releases]
-    return _negotiated(releases_graph, lambda: render_template("releases.html", rows=rows, current=current))
+    def page() -> str:  # the rows read every release's changelog: only for the page
+        current = current_version()
+        rows = [{"info": r, "changes": len(read_changes(releases_dir() / r.version)), "current": r.version == current}
+                for r in kept()]
+        return render_template("releases.html", rows=rows, current=current)
+
+    return _negotiated(releases_graph, page)
 
 
 @bp.get("/releases")
